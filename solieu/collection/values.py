@@ -1,0 +1,158 @@
+"""The one way figures are written: every path (web, Excel, API, history, demo) goes
+through here so that each change is audited and concurrent edits are caught."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from .models import Channel, DataValue, DataValueAudit, ValueStatus
+
+
+class ConflictError(Exception):
+    """The value changed since the editor read it; their write was refused, not lost."""
+
+    def __init__(self, current: DataValue):
+        self.current = current
+        super().__init__(
+            f"Ô số liệu đã được {current.updated_by or 'người khác'} sửa thành {current.value} "
+            f"lúc {timezone.localtime(current.updated_at):%H:%M %d/%m/%Y}; hãy xem lại trước khi lưu."
+        )
+
+
+@dataclass(frozen=True)
+class Key:
+    indicator: object
+    option: object
+    unit: object
+    period: object
+
+
+def _audit(dv, action, old_value, old_status, user, channel, source="", note=""):
+    return DataValueAudit(
+        data_value=dv,
+        action=action,
+        indicator_code=dv.indicator.code,
+        option_code=dv.option.code,
+        unit_code=dv.unit.code,
+        period_code=dv.period.code,
+        old_value=old_value,
+        new_value=None if action == DataValueAudit.Action.DELETE else dv.value,
+        old_status=old_status or "",
+        new_status=dv.status,
+        revision=dv.revision,
+        channel=channel,
+        source=source,
+        note=note,
+        user=user,
+    )
+
+
+@transaction.atomic
+def save_value(
+    key: Key,
+    value: Decimal,
+    *,
+    user=None,
+    channel=Channel.WEB,
+    status=ValueStatus.OFFICIAL,
+    comment=None,
+    expected_revision=None,
+    form=None,
+    source="",
+):
+    """Create or change the current value of `key`; returns (data_value, changed).
+
+    `expected_revision` is the revision the editor saw (0 for an empty cell). If the stored
+    value moved on meanwhile, the attempt is audited as a conflict and ConflictError raised.
+    Writing the same value and status again changes nothing, which makes re-sends idempotent.
+    """
+    current = (
+        DataValue.objects.current()
+        .select_for_update()
+        .filter(indicator=key.indicator, option=key.option, unit=key.unit, period=key.period)
+        .first()
+    )
+    if current is None:
+        if expected_revision not in (None, 0):
+            raise ConflictError(_deleted_placeholder(key))
+        dv = DataValue(
+            indicator=key.indicator, option=key.option, unit=key.unit, period=key.period,
+            value=value, status=status, comment=comment or "", channel=channel, source=source,
+            form=form, form_version=getattr(form, "version", None), created_by=user, updated_by=user,
+        )
+        try:
+            with transaction.atomic():
+                dv.save()
+        except IntegrityError:
+            # Another writer created the same cell between our read and our insert.
+            raise ConflictError(DataValue.objects.current().get(
+                indicator=key.indicator, option=key.option, unit=key.unit, period=key.period))
+        _audit(dv, DataValueAudit.Action.CREATE, None, None, user, channel, source).save()
+        return dv, True
+
+    if expected_revision is not None and expected_revision != current.revision:
+        _audit(current, DataValueAudit.Action.CONFLICT, current.value, current.status, user, channel, source,
+               note=f"Giá trị gửi: {value}; đã đọc lần sửa {expected_revision}, hiện tại {current.revision}").save()
+        raise ConflictError(current)
+
+    new_comment = current.comment if comment is None else comment
+    if current.value == value and current.status == status and current.comment == new_comment:
+        return current, False
+    old_value, old_status = current.value, current.status
+    current.value, current.status, current.comment = value, status, new_comment
+    current.channel, current.source, current.updated_by = channel, source or current.source, user
+    if form is not None:
+        current.form, current.form_version = form, form.version
+    current.revision += 1
+    current.save()
+    _audit(current, DataValueAudit.Action.UPDATE, old_value, old_status, user, channel, source).save()
+    return current, True
+
+
+@transaction.atomic
+def delete_value(data_value: DataValue, *, user=None, channel=Channel.WEB, note=""):
+    """Soft delete: the row stays, with its trail, and the key is free for a new value."""
+    data_value.deleted_at = timezone.now()
+    data_value.updated_by = user
+    data_value.revision += 1
+    data_value.save()
+    _audit(data_value, DataValueAudit.Action.DELETE, data_value.value, data_value.status, user, channel,
+           note=note).save()
+
+
+def _deleted_placeholder(key):
+    latest = (
+        DataValue.objects.filter(indicator=key.indicator, option=key.option, unit=key.unit, period=key.period)
+        .order_by("-updated_at")
+        .first()
+    )
+    return latest or DataValue(indicator=key.indicator, option=key.option, unit=key.unit, period=key.period,
+                               value=Decimal(0), updated_at=timezone.now())
+
+
+def bulk_create_values(rows, *, user=None, channel=Channel.DEMO, source="", batch_size=2000):
+    """Insert many new values at once, each with its creation audit entry.
+
+    For loaders of fresh data (demo, history) where no current value exists yet; callers
+    wrap it in a transaction so that a failure stores nothing.
+    """
+    values = [
+        DataValue(created_by=user, updated_by=user, channel=channel, source=source or r.get("source", ""),
+                  **{k: v for k, v in r.items() if k != "source"})
+        for r in rows
+    ]
+    DataValue.objects.bulk_create(values, batch_size=batch_size)
+    if values and values[0].pk is None:
+        # SQLite before 3.35 and some backends do not return keys; refetch them.
+        raise RuntimeError("Cơ sở dữ liệu không trả về khóa của bản ghi vừa tạo.")
+    audits = []
+    for dv in values:
+        audits.append(DataValueAudit(
+            data_value=dv, action=DataValueAudit.Action.CREATE, indicator_code=dv.indicator.code,
+            option_code=dv.option.code, unit_code=dv.unit.code, period_code=dv.period.code,
+            new_value=dv.value, new_status=dv.status, revision=1, channel=channel, source=dv.source, user=user,
+        ))
+    DataValueAudit.objects.bulk_create(audits, batch_size=batch_size)
+    return values

@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from solieu.api.urls import api
+
+admin.site.site_header = "solieu — Quản trị danh mục"
+admin.site.site_title = "solieu"
+admin.site.index_title = "Danh mục và số liệu"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+    path("", include("solieu.web.urls")),
+]
