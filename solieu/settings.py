@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "axes",
     "solieu.catalog",
     "solieu.collection",
+    "solieu.analytics",
     "solieu.web",
 ]
 
@@ -156,15 +157,18 @@ FORMAT_MODULE_PATH = ["solieu.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("SOLIEU_STATIC_ROOT", DATA_DIR / "static"))
+# Hashed file names (long cache lifetimes) once `collectstatic` has written its manifest;
+# before that (development, tests) files are served straight from the apps.
+_MANIFEST = (STATIC_ROOT / "staticfiles.json").exists()
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if not DEBUG
+        if _MANIFEST
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_USE_FINDERS = not _MANIFEST
 MEDIA_ROOT = DATA_DIR / "media"
 
 TASKS = {

@@ -7,6 +7,8 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from solieu.vi import format_number
+
 from .models import Channel, DataValue, DataValueAudit, ValueStatus
 
 
@@ -16,7 +18,7 @@ class ConflictError(Exception):
     def __init__(self, current: DataValue):
         self.current = current
         super().__init__(
-            f"Ô số liệu đã được {current.updated_by or 'người khác'} sửa thành {current.value} "
+            f"Ô số liệu đã được {current.updated_by or 'người khác'} sửa thành {format_number(current.value)} "
             f"lúc {timezone.localtime(current.updated_at):%H:%M %d/%m/%Y}; hãy xem lại trước khi lưu."
         )
 
@@ -49,7 +51,6 @@ def _audit(dv, action, old_value, old_status, user, channel, source="", note="")
     )
 
 
-@transaction.atomic
 def save_value(
     key: Key,
     value: Decimal,
@@ -68,6 +69,16 @@ def save_value(
     value moved on meanwhile, the attempt is audited as a conflict and ConflictError raised.
     Writing the same value and status again changes nothing, which makes re-sends idempotent.
     """
+    with transaction.atomic():
+        outcome = _save_value(key, value, user=user, channel=channel, status=status, comment=comment,
+                              expected_revision=expected_revision, form=form, source=source)
+    if isinstance(outcome, ConflictError):
+        # Raised after the block commits, so that the conflict stays in the audit trail.
+        raise outcome
+    return outcome
+
+
+def _save_value(key, value, *, user, channel, status, comment, expected_revision, form, source):
     current = (
         DataValue.objects.current()
         .select_for_update()
@@ -76,7 +87,7 @@ def save_value(
     )
     if current is None:
         if expected_revision not in (None, 0):
-            raise ConflictError(_deleted_placeholder(key))
+            return ConflictError(_deleted_placeholder(key))
         dv = DataValue(
             indicator=key.indicator, option=key.option, unit=key.unit, period=key.period,
             value=value, status=status, comment=comment or "", channel=channel, source=source,
@@ -87,7 +98,7 @@ def save_value(
                 dv.save()
         except IntegrityError:
             # Another writer created the same cell between our read and our insert.
-            raise ConflictError(DataValue.objects.current().get(
+            return ConflictError(DataValue.objects.current().get(
                 indicator=key.indicator, option=key.option, unit=key.unit, period=key.period))
         _audit(dv, DataValueAudit.Action.CREATE, None, None, user, channel, source).save()
         return dv, True
@@ -95,7 +106,7 @@ def save_value(
     if expected_revision is not None and expected_revision != current.revision:
         _audit(current, DataValueAudit.Action.CONFLICT, current.value, current.status, user, channel, source,
                note=f"Giá trị gửi: {value}; đã đọc lần sửa {expected_revision}, hiện tại {current.revision}").save()
-        raise ConflictError(current)
+        return ConflictError(current)
 
     new_comment = current.comment if comment is None else comment
     if current.value == value and current.status == status and current.comment == new_comment:

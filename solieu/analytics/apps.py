@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AnalyticsConfig(AppConfig):
+    name = "solieu.analytics"
+    verbose_name = "Tổng hợp, phân tích"

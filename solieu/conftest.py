@@ -1,0 +1,41 @@
+"""Small fixtures shared by the apps' tests; the full national catalog is `catalog`."""
+
+import pytest
+
+from solieu.catalog.models import DisaggregationOption, Indicator, Period, ReportingUnit, Sector
+
+
+@pytest.fixture
+def sector(db):
+    return Sector.objects.create(code="postal", name="Bưu chính", sort_order=2)
+
+
+@pytest.fixture
+def indicator(sector):
+    return Indicator.objects.create(code="POSTAL_REVENUE", sector=sector, name="Doanh thu dịch vụ bưu chính",
+                                    unit="tỷ đồng")
+
+
+@pytest.fixture
+def unit(db):
+    return ReportingUnit.objects.create(code="VNPOST", name="Tổng công ty Bưu điện Việt Nam", kind="enterprise")
+
+
+@pytest.fixture
+def period(db):
+    return Period.objects.for_code("202307")
+
+
+@pytest.fixture
+def total(db):
+    return DisaggregationOption.total()
+
+
+@pytest.fixture(scope="session")
+def catalog(django_db_setup, django_db_blocker):
+    """The national catalog loaded once for the session (tests must not change it)."""
+    from solieu.catalog.loader import load_catalog
+
+    with django_db_blocker.unblock():
+        counts = load_catalog()
+    return counts
