@@ -31,11 +31,21 @@ def total(db):
     return DisaggregationOption.total()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def catalog(django_db_setup, django_db_blocker):
-    """The national catalog loaded once for the session (tests must not change it)."""
+    """The national catalog, loaded once for a test module and flushed after it."""
+    from django.core.management import call_command
+
     from solieu.catalog.loader import load_catalog
 
     with django_db_blocker.unblock():
         counts = load_catalog()
-    return counts
+        yield counts
+        call_command("flush", interactive=False, verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _static_from_apps(settings):
+    """Tests run without `collectstatic`: serve static files from the apps."""
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}

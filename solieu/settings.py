@@ -12,7 +12,10 @@ from pathlib import Path
 import dj_database_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-DATA_DIR = Path(os.environ.get("SOLIEU_DATA_DIR", BASE_DIR / "var"))
+# Database file, uploads, generated key: ./var in a checkout; an installed package must be
+# told where (its own directory is site-packages).
+DATA_DIR = Path(os.environ.get("SOLIEU_DATA_DIR") or (
+    BASE_DIR / "var" if (BASE_DIR / "pyproject.toml").exists() else Path.cwd() / "var"))
 
 
 def env_bool(name, default=False):
@@ -34,7 +37,7 @@ def _secret_key():
     key = os.environ.get("SOLIEU_SECRET_KEY")
     if key:
         return key
-    if not DEBUG and not env_bool("SOLIEU_ALLOW_GENERATED_KEY", True):
+    if not env_bool("SOLIEU_ALLOW_GENERATED_KEY", DEBUG or "DATABASE_URL" not in os.environ):
         raise RuntimeError("SOLIEU_SECRET_KEY phải được đặt khi chạy production.")
     path = DATA_DIR / "secret_key"
     if not path.exists():
@@ -59,6 +62,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "ninja",
     "solieu.catalog",
     "solieu.collection",
     "solieu.analytics",
@@ -144,6 +148,9 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("SOLIEU_AXES", True)
+# Behind nginx every request comes from 127.0.0.1; the proxy's X-Real-IP names the client.
+AXES_CLIENT_IP_CALLABLE = "solieu.web.security.client_ip"
+BEHIND_PROXY = env_bool("SOLIEU_BEHIND_PROXY")
 
 # Vietnamese only: Django's "vi" locale lacks number grouping and date input formats,
 # so solieu/formats/vi supplies them.
@@ -157,19 +164,23 @@ FORMAT_MODULE_PATH = ["solieu.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("SOLIEU_STATIC_ROOT", DATA_DIR / "static"))
-# Hashed file names (long cache lifetimes) once `collectstatic` has written its manifest;
-# before that (development, tests) files are served straight from the apps.
-_MANIFEST = (STATIC_ROOT / "staticfiles.json").exists()
+# Hashed, compressed file names (long cache lifetimes) in production, after `collectstatic`;
+# development and tests serve files straight from the apps.
+STATIC_MANIFEST = env_bool("SOLIEU_STATIC_MANIFEST", not DEBUG)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if _MANIFEST
+        if STATIC_MANIFEST
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-WHITENOISE_USE_FINDERS = not _MANIFEST
+WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 MEDIA_ROOT = DATA_DIR / "media"
+try:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns when it is missing
+except OSError:
+    pass
 
 TASKS = {
     "default": {
@@ -183,6 +194,8 @@ EMAIL_PORT = int(os.environ.get("SOLIEU_EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("SOLIEU_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("SOLIEU_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("SOLIEU_EMAIL_TLS")
+EMAIL_USE_SSL = env_bool("SOLIEU_EMAIL_SSL")
+EMAIL_TIMEOUT = int(os.environ.get("SOLIEU_EMAIL_TIMEOUT", "20"))
 DEFAULT_FROM_EMAIL = os.environ.get("SOLIEU_FROM_EMAIL", "solieu@localhost")
 
 # A strict policy: no inline script or style anywhere, every asset vendored.
@@ -212,7 +225,8 @@ if env_bool("SOLIEU_HTTPS", not DEBUG and "DATABASE_URL" in os.environ):
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
+    SECURE_HSTS_PRELOAD = env_bool("SOLIEU_HSTS_PRELOAD", False)
+    SECURE_REDIRECT_EXEMPT = [r"^suc-khoe/$"]  # plain-HTTP health checks from the proxy
 
 LOGGING = {
     "version": 1,

@@ -101,3 +101,28 @@ def _ratio(indicator, pid, unit_ids, option):
         value_ids=num.value_ids + den.value_ids,
         estimate=num.estimate or den.estimate,
     )
+
+
+def national(indicator: Indicator, pid: PeriodId, option=None) -> Result:
+    """The national figure: as the ministry's departments report it for the nation when they
+    did, otherwise consolidated from one kind of unit, the first in NATIONAL_SOURCES that
+    reports it (provinces, then enterprises...). Adding two kinds, or the departments to the
+    provinces, would count the nation twice."""
+    from solieu.catalog.models import ReportingUnit
+
+    for kinds in NATIONAL_SOURCES:
+        units = ReportingUnit.objects.filter(kind__in=kinds).values_list("id", flat=True)
+        result = aggregate(indicator, pid, units, option)
+        if result.value is not None:
+            return result
+    return Result(None)
+
+
+NATIONAL_SOURCES = [
+    ["ministry", "ministry_department"],
+    ["provincial_department"],
+    ["enterprise"],
+    ["other_ministry"],
+    ["publisher"],
+    ["press_organ"],
+]

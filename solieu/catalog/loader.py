@@ -231,10 +231,8 @@ def load_forms():
                 required=bool(r.get("required")), sort_order=n, parent=None if not r.get("parent") else rows[str(r["parent"])],
             )
         form.rows.exclude(code__in=codes).delete()
-        if f.get("assigned_kind"):
-            assigned = [u for u in units.values() if u.kind == f["assigned_kind"]]
-        else:
-            assigned = [units[c] for c in f.get("assigned_units") or []]
+        assigned = [u for u in units.values() if u.kind == f.get("assigned_kind")]
+        assigned += [units[c] for c in f.get("assigned_units") or [] if units[c] not in assigned]
         for unit in assigned:
             _upsert(m.FormAssignment, {"form": form, "unit": unit}, valid_from=unit.valid_from, valid_to=unit.valid_to)
         form.assignments.exclude(unit__in=assigned).delete()

@@ -1,0 +1,14 @@
+"""Request facts that depend on how solieu is deployed."""
+
+from django.conf import settings
+
+
+def client_ip(request):
+    """The client's address for login throttling: the proxy's X-Real-IP when configured so.
+
+    Trusting the header only when SOLIEU_BEHIND_PROXY is set keeps a client that talks to
+    the server directly from choosing its own address.
+    """
+    if settings.BEHIND_PROXY and request.META.get("HTTP_X_REAL_IP"):
+        return request.META["HTTP_X_REAL_IP"].strip()
+    return request.META.get("REMOTE_ADDR", "")
