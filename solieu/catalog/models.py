@@ -16,6 +16,17 @@ from django.db.models import Q
 from . import periods
 
 
+PERIOD_TYPE_LABELS = {
+    periods.PeriodType.MONTH: "Tháng",
+    periods.PeriodType.QUARTER: "Quý",
+    periods.PeriodType.SIX_MONTHS: "6 tháng",
+    periods.PeriodType.NINE_MONTHS: "9 tháng",
+    periods.PeriodType.YEAR: "Năm",
+    periods.PeriodType.RANGE: "Khoảng thời gian",
+}
+PERIOD_TYPE_CHOICES = [(t.value, label) for t, label in PERIOD_TYPE_LABELS.items()]
+
+
 class Sector(models.Model):
     """Lĩnh vực: the chapters of every report, in the ministry's order."""
 
@@ -338,7 +349,7 @@ class Period(models.Model):
     """
 
     code = models.CharField("mã kỳ", max_length=20, unique=True)
-    type = models.CharField("loại kỳ", max_length=12, choices=[(t.value, t.value) for t in periods.PeriodType])
+    type = models.CharField("loại kỳ", max_length=12, choices=PERIOD_TYPE_CHOICES)
     start_date = models.DateField("từ ngày")
     end_date = models.DateField("đến ngày")
 
@@ -381,7 +392,7 @@ class Form(models.Model):
     period_type = models.CharField(
         "loại kỳ",
         max_length=12,
-        choices=[(t.value, t.value) for t in periods.PeriodType if t != periods.PeriodType.RANGE],
+        choices=PERIOD_TYPE_CHOICES[:-1],
     )
     receiving_unit = models.ForeignKey(
         ReportingUnit, models.PROTECT, null=True, blank=True, related_name="received_forms", verbose_name="đơn vị nhận"

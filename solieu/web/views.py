@@ -20,7 +20,7 @@ def home(request):
             "form": form,
             "period": pid,
             "deadline": deadline.date_for(pid) if deadline else None,
-            "units": form.assignments.count(),
+            "units": form.assignments.valid_on(today).filter(unit__in=ReportingUnit.objects.valid_on(today)).count(),
         })
     context = {
         "sectors": Sector.objects.all(),
