@@ -21,7 +21,7 @@ class Command(BaseCommand):
         user.save()
         self.stdout.write("")
         self.stdout.write("  Đăng nhập bản demo / Demo login")
-        self.stdout.write("  Địa chỉ:        http://127.0.0.1:8000/")
+        self.stdout.write(f"  Địa chỉ:        http://127.0.0.1:{os.environ.get('SOLIEU_PORT', '8000')}/")
         self.stdout.write(f"  Tên đăng nhập:  {username}")
         self.stdout.write(f"  Mật khẩu:       {password}")
         self.stdout.write("")
