@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "axes",
     "ninja",
     "solieu.catalog",
+    "solieu.accounts",
     "solieu.collection",
     "solieu.analytics",
     "solieu.web",

@@ -10,5 +10,7 @@ admin.site.index_title = "Danh mục và số liệu"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    path("", include("solieu.collection.urls")),
+    path("", include("solieu.collection.excel_views")),
     path("", include("solieu.web.urls")),
 ]

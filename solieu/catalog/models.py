@@ -90,6 +90,12 @@ class Indicator(models.Model):
     description = models.TextField("mô tả", blank=True)
     legal_source = models.CharField("căn cứ pháp lý", max_length=300, blank=True)
     aliases = models.JSONField("tên gọi khác", default=list, blank=True)
+    min_value = models.DecimalField("giá trị nhỏ nhất", max_digits=24, decimal_places=6, null=True, blank=True)
+    max_value = models.DecimalField("giá trị lớn nhất", max_digits=24, decimal_places=6, null=True, blank=True)
+    change_warning_pct = models.DecimalField(
+        "ngưỡng cảnh báo thay đổi so với cùng kỳ (%)", max_digits=8, decimal_places=2, null=True, blank=True,
+        help_text="Để trống: 50%.",
+    )
     active = models.BooleanField("đang dùng", default=True)
 
     class Meta:

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 
 from solieu.catalog.models import DisaggregationOption, Form, Indicator, Period, ReportingUnit
+from solieu.catalog.periods import PeriodId
 
 
 class ValueStatus(models.TextChoices):
@@ -51,6 +52,9 @@ class DataValue(models.Model):
     comment = models.TextField("ghi chú", blank=True)
     followup = models.BooleanField("cần kiểm tra lại", default=False)
     form = models.ForeignKey(Form, models.PROTECT, null=True, blank=True, related_name="+", verbose_name="biểu mẫu")
+    submission = models.ForeignKey(
+        "Submission", models.SET_NULL, null=True, blank=True, related_name="values", verbose_name="báo cáo"
+    )
     form_version = models.PositiveSmallIntegerField("phiên bản biểu", null=True, blank=True)
     channel = models.CharField("kênh", max_length=10, choices=Channel, default=Channel.WEB)
     source = models.CharField("nguồn", max_length=300, blank=True)
@@ -144,3 +148,168 @@ class DataValueAudit(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Nhật ký thay đổi chỉ được ghi thêm, không được xóa.")
+
+
+class SubmissionStatus(models.TextChoices):
+    DRAFT = "draft", "Đang nhập"
+    SUBMITTED = "submitted", "Đã gửi"
+    RETURNED = "returned", "Bị trả lại"
+    APPROVED = "approved", "Đã phê duyệt"
+
+
+class SubmissionQuerySet(models.QuerySet):
+    def approved(self):
+        return self.filter(status=SubmissionStatus.APPROVED)
+
+
+class Submission(models.Model):
+    """Báo cáo: one form filled by one unit for one period, and where it is in the workflow."""
+
+    form = models.ForeignKey(Form, models.PROTECT, related_name="submissions", verbose_name="biểu mẫu")
+    unit = models.ForeignKey(ReportingUnit, models.PROTECT, related_name="submissions", verbose_name="đơn vị")
+    period = models.ForeignKey(Period, models.PROTECT, related_name="submissions", verbose_name="kỳ")
+    adhoc_request = models.ForeignKey(
+        "AdHocRequest", models.PROTECT, null=True, blank=True, related_name="submissions",
+        verbose_name="yêu cầu báo cáo đột xuất",
+    )
+    status = models.CharField("trạng thái", max_length=10, choices=SubmissionStatus, default=SubmissionStatus.DRAFT)
+    form_version = models.PositiveSmallIntegerField("phiên bản biểu")
+    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
+    updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
+    submitted_at = models.DateTimeField("gửi lúc", null=True, blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
+                                     related_name="+", verbose_name="người gửi")
+    decided_at = models.DateTimeField("phê duyệt/trả lại lúc", null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name="người phê duyệt/trả lại")
+    return_reason = models.TextField("lý do trả lại", blank=True)
+    reopened_until = models.DateField("mở lại để sửa đến ngày", null=True, blank=True)
+
+    objects = SubmissionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "báo cáo"
+        verbose_name_plural = "báo cáo"
+        constraints = [models.UniqueConstraint(fields=["form", "unit", "period"], name="uniq_submission")]
+        indexes = [models.Index(fields=["status", "period"], name="submission_status_period")]
+
+    def __str__(self):
+        return f"{self.form.code} - {self.unit} - {self.period}"
+
+    @property
+    def pid(self) -> PeriodId:
+        return self.period.pid
+
+    def deadline(self):
+        if self.adhoc_request_id:
+            return self.adhoc_request.deadline
+        return self.form.deadline_for(self.pid)
+
+    def on_time_until(self):
+        from datetime import timedelta
+
+        return self.deadline() + timedelta(days=self.form.on_time_days)
+
+    def is_late(self, today=None):
+        """Sent after the deadline plus the form's grace days, or not sent and past it."""
+        from django.utils import timezone
+
+        limit = self.on_time_until()
+        if self.submitted_at:
+            return timezone.localdate(self.submitted_at) > limit
+        return (today or timezone.localdate()) > limit
+
+
+class SubmissionEvent(models.Model):
+    """Each workflow step, for the record and for the "what changed since your last visit" list."""
+
+    class Action(models.TextChoices):
+        SUBMIT = "submit", "Gửi báo cáo"
+        APPROVE = "approve", "Phê duyệt"
+        RETURN = "return", "Trả lại"
+        REOPEN = "reopen", "Mở lại để sửa"
+
+    submission = models.ForeignKey(Submission, models.CASCADE, related_name="events", verbose_name="báo cáo")
+    action = models.CharField("thao tác", max_length=10, choices=Action)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
+                             verbose_name="người thực hiện")
+    at = models.DateTimeField("lúc", auto_now_add=True)
+    note = models.TextField("ghi chú", blank=True)
+
+    class Meta:
+        verbose_name = "bước xử lý báo cáo"
+        verbose_name_plural = "bước xử lý báo cáo"
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.get_action_display()} {self.submission}"
+
+
+class ValidationRule(models.Model):
+    """A rule of a form over its row codes (DHIS2 validation rules), e.g. [3:4G] <= [3]."""
+
+    class Operator(models.TextChoices):
+        EQ = "==", "bằng"
+        NE = "!=", "khác"
+        GT = ">", "lớn hơn"
+        GE = ">=", "lớn hơn hoặc bằng"
+        LT = "<", "nhỏ hơn"
+        LE = "<=", "nhỏ hơn hoặc bằng"
+        COMPULSORY_PAIR = "compulsory_pair", "phải có cả hai"
+        EXCLUSIVE_PAIR = "exclusive_pair", "chỉ được có một"
+
+    class Missing(models.TextChoices):
+        SKIP_IF_ANY = "skip_if_any_missing", "Bỏ qua nếu thiếu bất kỳ ô nào"
+        SKIP_IF_ALL = "skip_if_all_missing", "Bỏ qua nếu thiếu tất cả các ô"
+        NEVER = "never_skip", "Luôn kiểm tra (ô trống tính là 0)"
+
+    class Level(models.TextChoices):
+        ERROR = "error", "Lỗi (chặn gửi báo cáo)"
+        WARNING = "warning", "Cảnh báo (cần ghi chú)"
+
+    form = models.ForeignKey(Form, models.CASCADE, related_name="rules", verbose_name="biểu mẫu")
+    code = models.CharField("mã quy tắc", max_length=20)
+    left = models.CharField("vế trái", max_length=500)
+    operator = models.CharField("phép so sánh", max_length=16, choices=Operator)
+    right = models.CharField("vế phải", max_length=500)
+    missing = models.CharField("khi thiếu số liệu", max_length=20, choices=Missing, default=Missing.SKIP_IF_ANY)
+    level = models.CharField("mức độ", max_length=8, choices=Level, default=Level.ERROR)
+    message = models.CharField("thông báo", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "quy tắc kiểm tra"
+        verbose_name_plural = "quy tắc kiểm tra"
+        constraints = [models.UniqueConstraint(fields=["form", "code"], name="uniq_rule_code")]
+
+    def __str__(self):
+        return f"{self.form.code} {self.code}: {self.left} {self.operator} {self.right}"
+
+
+class AdHocRequest(models.Model):
+    """Báo cáo đột xuất: the ministry asks some units for figures outside the periodic cycle.
+
+    The minister ordered that ad-hoc reports stay under 10% of periodic ones; a request that
+    would take a target unit above the quota needs a leader's recorded override.
+    """
+
+    code = models.CharField("số hiệu", max_length=40, unique=True)
+    title = models.CharField("nội dung yêu cầu", max_length=300)
+    reason = models.TextField("lý do")
+    form = models.ForeignKey(Form, models.PROTECT, related_name="adhoc_requests", verbose_name="biểu mẫu")
+    period = models.ForeignKey(Period, models.PROTECT, related_name="+", verbose_name="kỳ số liệu (đến ngày chốt)")
+    deadline = models.DateField("hạn gửi")
+    units = models.ManyToManyField(ReportingUnit, related_name="adhoc_requests", verbose_name="đơn vị được yêu cầu")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+",
+                                   verbose_name="người yêu cầu")
+    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
+    override_reason = models.TextField("lý do vượt hạn mức (lãnh đạo quyết định)", blank=True)
+    override_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
+                                    related_name="+", verbose_name="lãnh đạo cho phép vượt hạn mức")
+
+    class Meta:
+        verbose_name = "yêu cầu báo cáo đột xuất"
+        verbose_name_plural = "yêu cầu báo cáo đột xuất"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.code}: {self.title}"

@@ -1,0 +1,236 @@
+"""Entering figures into a submission: the one path shared by the web grid, Excel and the API.
+
+It checks scope and locks, parses Vietnamese number input, validates the cell, and writes
+through values.save_value (audit, conflict detection). Nothing is stored when a check fails.
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from solieu.accounts import access
+from solieu.catalog.models import DisaggregationOption, Form, Period
+from solieu.vi import NumberParseError, format_number, parse_number
+
+from . import validation
+from .models import Channel, DataValue, Submission, SubmissionStatus, ValidationRule, ValueStatus
+from .values import Key, delete_value, save_value
+
+TOTAL = DisaggregationOption.TOTAL_CODE
+
+
+class EntryError(Exception):
+    """A refusal with a precise Vietnamese message; nothing was stored."""
+
+    def __init__(self, message, code="invalid"):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+@dataclass
+class CellResult:
+    value: Decimal | None
+    revision: int
+    changed: bool
+    issues: list = field(default_factory=list)
+
+
+@dataclass
+class FormSpec:
+    """A form as validation sees it, with the model objects needed to store values."""
+
+    form: Form
+    rows: list            # validation.RowSpec, in form order
+    rules: list           # validation.Rule
+    form_rows: dict       # row code -> FormRow
+    options: dict         # (row code, option code) -> DisaggregationOption
+
+    def cells(self):
+        for row in self.rows:
+            yield validation.CellRef(row.code, TOTAL)
+            for option in row.options:
+                yield validation.CellRef(row.code, option)
+
+
+def form_spec(form: Form) -> FormSpec:
+    total = DisaggregationOption.total()
+    rows, form_rows, options = [], {}, {}
+    for fr in form.rows.select_related("indicator", "parent", "disaggregation").prefetch_related(
+            "disaggregation__options"):
+        if fr.indicator_id is None:
+            continue
+        ind = fr.indicator
+        opts = list(fr.disaggregation.options.all()) if fr.disaggregation_id else []
+        form_rows[fr.code] = fr
+        options[(fr.code, TOTAL)] = total
+        for o in opts:
+            options[(fr.code, o.code)] = o
+        rows.append(validation.RowSpec(
+            code=fr.code, label=fr.title, value_type=ind.value_type,
+            decimals=0 if ind.value_type in ("integer", "rank") else max(ind.decimals, 6),
+            required=fr.required, min_value=ind.min_value, max_value=ind.max_value,
+            options=tuple(o.code for o in opts), parent=fr.parent.code if fr.parent_id else None,
+            is_total=fr.is_total, change_warning_pct=ind.change_warning_pct,
+        ))
+    rules = [
+        validation.Rule(code=r.code, left=r.left, operator=r.operator, right=r.right, missing=r.missing,
+                        level=r.level, message=r.message)
+        for r in ValidationRule.objects.filter(form=form)
+    ]
+    return FormSpec(form, rows, rules, form_rows, options)
+
+
+def submission_for(form, unit, period, *, adhoc_request=None) -> Submission:
+    submission, _ = Submission.objects.get_or_create(
+        form=form, unit=unit, period=period,
+        defaults={"form_version": form.version, "adhoc_request": adhoc_request},
+    )
+    return submission
+
+
+def is_period_locked(submission, today=None):
+    """The period locks `expiry_days` after the deadline unless the approver reopened it."""
+    today = today or timezone.localdate()
+    if submission.reopened_until and today <= submission.reopened_until:
+        return False
+    return today > submission.deadline() + timedelta(days=submission.form.expiry_days)
+
+
+def ensure_editable(user, submission, *, today=None):
+    if not access.can_enter(user, submission.unit):
+        raise EntryError(f"Bạn không có quyền nhập số liệu cho {submission.unit}.", "forbidden")
+    if submission.status == SubmissionStatus.APPROVED:
+        raise EntryError("Báo cáo đã được phê duyệt nên đã khóa; đề nghị người phê duyệt mở lại nếu cần sửa.",
+                         "locked")
+    if submission.status == SubmissionStatus.SUBMITTED:
+        raise EntryError("Báo cáo đã gửi, đang chờ phê duyệt; chỉ sửa được khi bị trả lại.", "locked")
+    if is_period_locked(submission, today):
+        raise EntryError(
+            f"Kỳ báo cáo {submission.period.label} đã khóa (quá hạn {submission.form.expiry_days} ngày); "
+            "đề nghị người phê duyệt mở lại.", "locked")
+
+
+def parse_cell(raw) -> Decimal | None:
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    if isinstance(raw, (int, Decimal)) and not isinstance(raw, bool):
+        return Decimal(raw)
+    try:
+        return parse_number(str(raw))
+    except NumberParseError as exc:
+        raise EntryError(exc.message, "parse") from exc
+
+
+def cell_key(spec: FormSpec, submission, row_code, option_code=TOTAL):
+    fr = spec.form_rows.get(row_code)
+    option = spec.options.get((row_code, option_code))
+    if fr is None or option is None:
+        raise EntryError(f'Biểu {spec.form.code} không có ô "{row_code}"'
+                         f'{"" if option_code == TOTAL else " / " + option_code}.', "unknown_cell")
+    return Key(fr.indicator, option, submission.unit, submission.period)
+
+
+def save_cell(user, submission, row_code, option_code, raw, *, spec=None, expected_revision=None,
+              status=None, comment=None, channel=Channel.WEB, source="", check_access=True) -> CellResult:
+    """Store one cell; an empty input deletes the value. Raises EntryError or ConflictError."""
+    spec = spec or form_spec(submission.form)
+    if check_access:
+        ensure_editable(user, submission)
+    key = cell_key(spec, submission, row_code, option_code)
+    value = parse_cell(raw)
+    row = next(r for r in spec.rows if r.code == row_code)
+    if value is not None:
+        errors = [i for i in validation.check_cell(row, value) if i.level == "error"]
+        if errors:
+            raise EntryError(errors[0].message, errors[0].code)
+    with transaction.atomic():
+        if value is None:
+            current = DataValue.objects.current().filter(
+                indicator=key.indicator, option=key.option, unit=key.unit, period=key.period).first()
+            if current is None:
+                return CellResult(None, 0, False)
+            if expected_revision is not None and expected_revision != current.revision:
+                from .values import ConflictError
+
+                raise ConflictError(current)
+            delete_value(current, user=user, channel=channel, note="Xóa ô số liệu")
+            return CellResult(None, current.revision, True)
+        dv, changed = save_value(
+            key, value, user=user, channel=channel, status=status or ValueStatus.OFFICIAL, comment=comment,
+            expected_revision=expected_revision, form=submission.form, source=source,
+        )
+        if dv.submission_id != submission.pk:
+            DataValue.objects.filter(pk=dv.pk).update(submission=submission)
+    return CellResult(dv.value, dv.revision, changed, cell_warnings(spec, submission, row, option_code, dv.value))
+
+
+def current_values(submission, spec=None) -> dict:
+    """CellRef -> DataValue for the submission's cells."""
+    spec = spec or form_spec(submission.form)
+    return _values_for(spec, submission.unit, submission.period)
+
+
+def _values_for(spec, unit, period):
+    by_key = {(fr.indicator_id, o.id): (code, o.code) for (code, oc), o in spec.options.items()
+              for fr in [spec.form_rows[code]]}
+    result = {}
+    qs = DataValue.objects.current().filter(
+        unit=unit, period=period, indicator_id__in={fr.indicator_id for fr in spec.form_rows.values()})
+    for dv in qs:
+        ref = by_key.get((dv.indicator_id, dv.option_id))
+        if ref:
+            result[validation.CellRef(*ref)] = dv
+    return result
+
+
+def reference_values(submission, spec=None):
+    """Values of the previous period and of the same period last year, shown beside each cell."""
+    spec = spec or form_spec(submission.form)
+    pid = submission.pid
+    result = {}
+    for name, other in (("previous", pid.previous()), ("last_year", pid.same_period_last_year())):
+        period = Period.objects.filter(code=other.code).first()
+        values = _values_for(spec, submission.unit, period) if period else {}
+        result[name] = {ref: dv.value for ref, dv in values.items()}
+    return result
+
+
+def history(submission, spec, ref, limit=24):
+    """The unit's own earlier values of one cell, oldest first, for outlier checks."""
+    fr = spec.form_rows[ref.row]
+    option = spec.options[(ref.row, ref.option)]
+    qs = (DataValue.objects.current()
+          .filter(indicator=fr.indicator, option=option, unit=submission.unit,
+                  period__type=submission.period.type, period__end_date__lt=submission.period.start_date)
+          .order_by("-period__end_date").values_list("value", flat=True)[:limit])
+    return list(reversed(qs))
+
+
+def cell_warnings(spec, submission, row, option_code, value):
+    ref = validation.CellRef(row.code, option_code)
+    last_year = reference_values(submission, spec)["last_year"].get(ref)
+    return validation.check_history(row, ref, value, history(submission, spec, ref), last_year)
+
+
+def validate_submission(submission, spec=None):
+    """All issues of the submission: form rules and totals, then history warnings per cell."""
+    spec = spec or form_spec(submission.form)
+    values = current_values(submission, spec)
+    plain = {ref: dv.value for ref, dv in values.items()}
+    issues = list(validation.check_form(spec.rows, plain, spec.rules))
+    rows = {r.code: r for r in spec.rows}
+    refs = reference_values(submission, spec)["last_year"]
+    for ref, dv in values.items():
+        for issue in validation.check_history(rows[ref.row], ref, dv.value, history(submission, spec, ref),
+                                              refs.get(ref)):
+            issue.commented = bool(dv.comment.strip())
+            issues.append(issue)
+    return issues
+
+
+def describe(value):
+    return "" if value is None else format_number(value)

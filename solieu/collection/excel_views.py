@@ -1,0 +1,3 @@
+"""Excel template download and upload."""
+
+urlpatterns = []

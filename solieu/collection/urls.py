@@ -1,0 +1,3 @@
+"""Pages of data entry, workflow and completeness."""
+
+urlpatterns = []
