@@ -10,11 +10,12 @@ that the published "đạt X% kế hoạch" comes out again. Everything else is 
 import random
 import zlib
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 import yaml
 from django.db import transaction
+from django.utils import timezone
 
 from solieu.catalog.loader import DATA_DIR
 from solieu.catalog.models import (
@@ -28,7 +29,7 @@ from solieu.catalog.models import (
 )
 from solieu.catalog.periods import PeriodId, PeriodType
 
-from .models import Channel, DataValue, DataValueAudit, ValueStatus
+from .models import Channel, DataValue, DataValueAudit, Submission, SubmissionEvent, SubmissionStatus, ValueStatus
 from .values import bulk_create_values
 
 FIRST_YEAR = 2022
@@ -411,8 +412,11 @@ def load_demo(today: date, progress=None):
     """Replace all demo values and plans; values entered by people are left alone."""
     progress = progress or (lambda *a: None)
     demo_values = DataValue.objects.filter(channel=Channel.DEMO)
+    demo_submissions = set(Submission.objects.filter(values__channel=Channel.DEMO).values_list("pk", flat=True))
     DataValueAudit.objects.filter(data_value__in=demo_values)._raw_delete(DataValueAudit.objects.db)
     demo_values.delete()
+    SubmissionEvent.objects.filter(submission__in=demo_submissions).delete()
+    Submission.objects.filter(pk__in=demo_submissions, values__isnull=True).delete()
     Target.objects.filter(source__startswith="Dữ liệu mẫu").delete()
     Target.objects.filter(source__contains=".txt:").delete()
 
@@ -426,7 +430,57 @@ def load_demo(today: date, progress=None):
         DataValue.objects.current().values_list("indicator_id", "option_id", "unit_id", "period_id")
     )
     rows = [r for k, r in builder.rows.items() if k not in taken]
+    submissions = demo_submissions_for(rows, today)
+    for r in rows:
+        r["submission"] = submissions.get((r["form"].id, r["unit"].id, r["period"].id))
     bulk_create_values(rows, channel=Channel.DEMO, source=SOURCE)
     targets = builder.targets()
     Target.objects.bulk_create(targets)
-    return {"values": len(rows), "targets": len(targets), "periods": len(builder.periods)}
+    return {"values": len(rows), "targets": len(targets), "periods": len(builder.periods),
+            "submissions": len(submissions)}
+
+
+def demo_submissions_for(rows, today):
+    """One submission per form, unit and period, in a plausible state of the workflow.
+
+    Periods due more than six weeks ago are approved (a few sent late); for recent ones the
+    units are spread over approved, submitted, returned and draft, so that the completeness
+    pages have something to show.
+    """
+    keys = {}
+    for r in rows:
+        keys.setdefault((r["form"].id, r["unit"].id, r["period"].id), (r["form"], r["unit"], r["period"]))
+    existing = {(s.form_id, s.unit_id, s.period_id): s for s in Submission.objects.all()}
+    created = []
+    for key, (form, unit, period) in keys.items():
+        if key in existing:
+            continue
+        pid = period.pid
+        deadline = form.deadline_for(pid)
+        rng = stable_random("submission", form.code, unit.code, period.code)
+        late = rng.random() < 0.06
+        sent_day = deadline + timedelta(days=rng.randint(1, 12)) if late else deadline - timedelta(
+            days=rng.randint(0, 8))
+        recent = (today - deadline).days < 45
+        status = SubmissionStatus.APPROVED
+        if recent:
+            status = rng.choices(
+                [SubmissionStatus.APPROVED, SubmissionStatus.SUBMITTED, SubmissionStatus.RETURNED,
+                 SubmissionStatus.DRAFT], weights=[55, 25, 5, 15])[0]
+        sent = status != SubmissionStatus.DRAFT and sent_day <= today
+        if not sent:
+            status = SubmissionStatus.DRAFT
+        created.append(Submission(
+            form=form, unit=unit, period=period, form_version=form.version, status=status,
+            submitted_at=_at(sent_day) if sent else None,
+            decided_at=_at(min(sent_day + timedelta(days=3), today)) if status in (
+                SubmissionStatus.APPROVED, SubmissionStatus.RETURNED) else None,
+            return_reason="Đề nghị kiểm tra lại số liệu dòng 5 (dữ liệu mẫu)." if status == SubmissionStatus.RETURNED
+            else "",
+        ))
+    Submission.objects.bulk_create(created, batch_size=1000)
+    return existing | {(s.form_id, s.unit_id, s.period_id): s for s in created}
+
+
+def _at(day):
+    return timezone.make_aware(datetime.combine(day, time(9, 0)))

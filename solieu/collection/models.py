@@ -313,3 +313,20 @@ class AdHocRequest(models.Model):
 
     def __str__(self):
         return f"{self.code}: {self.title}"
+
+
+
+class Reminder(models.Model):
+    """A reminder sent to a unit for a form and period at one stage around the deadline (once)."""
+
+    form = models.ForeignKey(Form, models.CASCADE, related_name="+", verbose_name="biểu mẫu")
+    unit = models.ForeignKey(ReportingUnit, models.CASCADE, related_name="+", verbose_name="đơn vị")
+    period = models.ForeignKey(Period, models.CASCADE, related_name="+", verbose_name="kỳ")
+    stage = models.SmallIntegerField("số ngày so với hạn")
+    sent_at = models.DateTimeField("gửi lúc", auto_now_add=True)
+    recipients = models.TextField("người nhận", blank=True)
+
+    class Meta:
+        verbose_name = "nhắc nhở báo cáo"
+        verbose_name_plural = "nhắc nhở báo cáo"
+        constraints = [models.UniqueConstraint(fields=["form", "unit", "period", "stage"], name="uniq_reminder")]

@@ -171,6 +171,7 @@ def bulk_create_values(rows, *, user=None, channel=Channel.DEMO, source=""):
             pk, r["indicator"].pk, r["option"].pk, r["unit"].pk, r["period"].pk, dec(r["value"]),
             r.get("status", ValueStatus.OFFICIAL), r.get("comment", ""), False,
             getattr(form, "pk", None), r.get("form_version"), channel, src, 1, now, user_id, now, user_id,
+            getattr(r.get("submission"), "pk", None),
         ))
         audits.append((
             audit_pk, pk, DataValueAudit.Action.CREATE, r["indicator"].code, r["option"].code, r["unit"].code,
@@ -179,7 +180,7 @@ def bulk_create_values(rows, *, user=None, channel=Channel.DEMO, source=""):
         ))
     value_columns = ["id", "indicator_id", "option_id", "unit_id", "period_id", "value", "status", "comment",
                      "followup", "form_id", "form_version", "channel", "source", "revision", "created_at",
-                     "created_by_id", "updated_at", "updated_by_id"]
+                     "created_by_id", "updated_at", "updated_by_id", "submission_id"]
     audit_columns = ["id", "data_value_id", "action", "indicator_code", "option_code", "unit_code",
                      "period_code", "new_value", "old_status", "new_status", "revision", "channel", "source",
                      "note", "user_id", "at"]
