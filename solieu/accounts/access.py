@@ -3,7 +3,7 @@ unit's figures outside their scope, whatever URL or API call they try."""
 
 from django.db.models import Q
 
-from solieu.catalog.models import ReportingUnit
+from solieu.catalog.models import Form, ReportingUnit, UnitSuccession
 
 from .models import Role
 
@@ -33,14 +33,21 @@ def approver_unit_ids(user):
     return {u for r, u in roles(user) if r == Role.APPROVER and u}
 
 
+def received_form_ids(user):
+    """Forms whose receiving unit (or its successor) the user approves for."""
+    mine = approver_unit_ids(user)
+    if not mine:
+        return set()
+    return {f.id for f in Form.objects.exclude(receiving_unit=None) if receiving_unit_ids(f) & mine}
+
+
 def readable_units(user):
     """Reporting units whose figures the user may read."""
     if reads_everything(user):
         return ReportingUnit.objects.all()
     own = entry_unit_ids(user) | approver_unit_ids(user)
-    received = approver_unit_ids(user)
     return ReportingUnit.objects.filter(
-        Q(id__in=own) | Q(assigned_forms__receiving_unit_id__in=received)
+        Q(id__in=own) | Q(assigned_forms__id__in=received_form_ids(user))
     ).distinct()
 
 
@@ -52,13 +59,29 @@ def can_enter(user, unit):
     return unit.pk in entry_unit_ids(user)
 
 
+def receiving_unit_ids(form):
+    """The form's receiving unit and the units that took over its tasks (2025 reorganisation)."""
+    found, todo = set(), [form.receiving_unit_id] if form.receiving_unit_id else []
+    while todo:
+        unit_id = todo.pop()
+        if unit_id in found:
+            continue
+        found.add(unit_id)
+        todo.extend(UnitSuccession.objects.filter(predecessor_id=unit_id).values_list("successor_id", flat=True))
+    return found
+
+
+def receives(user, form):
+    return bool(receiving_unit_ids(form) & approver_unit_ids(user))
+
+
 def can_approve(user, submission):
     mine = approver_unit_ids(user)
-    return is_admin(user) or submission.unit_id in mine or submission.form.receiving_unit_id in mine
+    return is_admin(user) or submission.unit_id in mine or receives(user, submission.form)
 
 
 def visible_submissions(user, queryset):
     if reads_everything(user):
         return queryset
     mine = entry_unit_ids(user) | approver_unit_ids(user)
-    return queryset.filter(Q(unit_id__in=mine) | Q(form__receiving_unit_id__in=approver_unit_ids(user)))
+    return queryset.filter(Q(unit_id__in=mine) | Q(form_id__in=received_form_ids(user)))

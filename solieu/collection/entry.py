@@ -71,7 +71,8 @@ def form_spec(form: Form) -> FormSpec:
             options[(fr.code, o.code)] = o
         rows.append(validation.RowSpec(
             code=fr.code, label=fr.title, value_type=ind.value_type,
-            decimals=0 if ind.value_type in ("integer", "rank") else max(ind.decimals, 6),
+            # Input may be more precise than the display, up to what the database keeps.
+            decimals=0 if ind.value_type in ("integer", "rank") else 6,
             required=fr.required, min_value=ind.min_value, max_value=ind.max_value,
             options=tuple(o.code for o in opts), parent=fr.parent.code if fr.parent_id else None,
             is_total=fr.is_total, change_warning_pct=ind.change_warning_pct,
@@ -159,8 +160,12 @@ def save_cell(user, submission, row_code, option_code, raw, *, spec=None, expect
                 raise ConflictError(current)
             delete_value(current, user=user, channel=channel, note="Xóa ô số liệu")
             return CellResult(None, current.revision, True)
+        if status is None:  # an edit keeps the value's status (an estimate stays an estimate)
+            status = DataValue.objects.current().filter(
+                indicator=key.indicator, option=key.option, unit=key.unit, period=key.period,
+            ).values_list("status", flat=True).first() or ValueStatus.OFFICIAL
         dv, changed = save_value(
-            key, value, user=user, channel=channel, status=status or ValueStatus.OFFICIAL, comment=comment,
+            key, value, user=user, channel=channel, status=status, comment=comment,
             expected_revision=expected_revision, form=submission.form, source=source,
         )
         if dv.submission_id != submission.pk:

@@ -105,7 +105,7 @@ def recipients(submission, action):
     User = get_user_model()
     if action == Action.SUBMIT:
         users = User.objects.filter(memberships__role=Role.APPROVER, memberships__unit__in=[
-            submission.unit_id, submission.form.receiving_unit_id])
+            submission.unit_id, *access.receiving_unit_ids(submission.form)])
     else:
         users = User.objects.filter(memberships__role=Role.REPORTER, memberships__unit=submission.unit_id)
     return sorted({u.email for u in users.distinct() if u.email})
