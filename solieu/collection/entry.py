@@ -104,6 +104,11 @@ def is_period_locked(submission, today=None):
 def ensure_editable(user, submission, *, today=None):
     if not access.can_enter(user, submission.unit):
         raise EntryError(f"Bạn không có quyền nhập số liệu cho {submission.unit}.", "forbidden")
+    ensure_unlocked(submission, today=today)
+
+
+def ensure_unlocked(submission, *, today=None):
+    """Approved, sent-and-waiting, and expired periods take no changes."""
     if submission.status == SubmissionStatus.APPROVED:
         raise EntryError("Báo cáo đã được phê duyệt nên đã khóa; đề nghị người phê duyệt mở lại nếu cần sửa.",
                          "locked")
@@ -115,15 +120,28 @@ def ensure_editable(user, submission, *, today=None):
             "đề nghị người phê duyệt mở lại.", "locked")
 
 
+MAX_INTEGER_DIGITS = 18  # DecimalField(24, 6)
+
+
 def parse_cell(raw) -> Decimal | None:
+    """A cell's input as a Decimal that fits the database, or None for an empty cell."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
     if isinstance(raw, (int, Decimal)) and not isinstance(raw, bool):
-        return Decimal(raw)
-    try:
-        return parse_number(str(raw))
-    except NumberParseError as exc:
-        raise EntryError(exc.message, "parse") from exc
+        value = Decimal(raw)
+        if not value.is_finite():
+            raise EntryError(f'"{raw}" không phải là một số.', "parse")
+    else:
+        try:
+            value = parse_number(str(raw))
+        except NumberParseError as exc:
+            raise EntryError(exc.message, "parse") from exc
+    if value == 0:
+        value = abs(value)  # no negative zero
+    if value.adjusted() >= MAX_INTEGER_DIGITS:
+        raise EntryError(f"Giá trị {format_number(value)} vượt quá giới hạn lưu trữ "
+                         f"(tối đa {MAX_INTEGER_DIGITS} chữ số ở phần nguyên).", "range")
+    return value
 
 
 def cell_key(spec: FormSpec, submission, row_code, option_code=TOTAL):
@@ -145,7 +163,7 @@ def save_cell(user, submission, row_code, option_code, raw, *, spec=None, expect
     value = parse_cell(raw)
     row = next(r for r in spec.rows if r.code == row_code)
     if value is not None:
-        errors = [i for i in validation.check_cell(row, value) if i.level == "error"]
+        errors = [i for i in validation.check_cell(row, value, option_code) if i.level == "error"]
         if errors:
             raise EntryError(errors[0].message, errors[0].code)
     with transaction.atomic():
@@ -217,7 +235,11 @@ def history(submission, spec, ref, limit=24):
 
 def cell_warnings(spec, submission, row, option_code, value):
     ref = validation.CellRef(row.code, option_code)
-    last_year = reference_values(submission, spec)["last_year"].get(ref)
+    fr, option = spec.form_rows[ref.row], spec.options[(ref.row, ref.option)]
+    last_year = (DataValue.objects.current()
+                 .filter(indicator=fr.indicator, option=option, unit=submission.unit,
+                         period__code=submission.pid.same_period_last_year().code)
+                 .values_list("value", flat=True).first())
     return validation.check_history(row, ref, value, history(submission, spec, ref), last_year)
 
 
