@@ -17,7 +17,7 @@ from solieu.vi import NumberParseError, format_number, parse_number
 
 from . import validation
 from .models import Channel, DataValue, Submission, SubmissionStatus, ValidationRule, ValueStatus
-from .values import Key, delete_value, save_value
+from .values import ConflictError, Key, delete_value, save_value
 
 TOTAL = DisaggregationOption.TOTAL_CODE
 
@@ -166,28 +166,28 @@ def save_cell(user, submission, row_code, option_code, raw, *, spec=None, expect
         errors = [i for i in validation.check_cell(row, value, option_code) if i.level == "error"]
         if errors:
             raise EntryError(errors[0].message, errors[0].code)
-    with transaction.atomic():
-        if value is None:
+    if value is None:
+        with transaction.atomic():
             current = DataValue.objects.current().filter(
                 indicator=key.indicator, option=key.option, unit=key.unit, period=key.period).first()
             if current is None:
                 return CellResult(None, 0, False)
             if expected_revision is not None and expected_revision != current.revision:
-                from .values import ConflictError
-
                 raise ConflictError(current)
             delete_value(current, user=user, channel=channel, note="Xóa ô số liệu")
             return CellResult(None, current.revision, True)
-        if status is None:  # an edit keeps the value's status (an estimate stays an estimate)
-            status = DataValue.objects.current().filter(
-                indicator=key.indicator, option=key.option, unit=key.unit, period=key.period,
-            ).values_list("status", flat=True).first() or ValueStatus.OFFICIAL
-        dv, changed = save_value(
-            key, value, user=user, channel=channel, status=status, comment=comment,
-            expected_revision=expected_revision, form=submission.form, source=source,
-        )
-        if dv.submission_id != submission.pk:
-            DataValue.objects.filter(pk=dv.pk).update(submission=submission)
+    if status is None:  # an edit keeps the value's status (an estimate stays an estimate)
+        status = DataValue.objects.current().filter(
+            indicator=key.indicator, option=key.option, unit=key.unit, period=key.period,
+        ).values_list("status", flat=True).first() or ValueStatus.OFFICIAL
+    # Not inside an atomic block of our own: a refused write must leave its CONFLICT entry
+    # in the audit trail (save_value commits it before raising).
+    dv, changed = save_value(
+        key, value, user=user, channel=channel, status=status, comment=comment,
+        expected_revision=expected_revision, form=submission.form, source=source,
+    )
+    if dv.submission_id != submission.pk:
+        DataValue.objects.filter(pk=dv.pk).update(submission=submission)
     return CellResult(dv.value, dv.revision, changed, cell_warnings(spec, submission, row, option_code, dv.value))
 
 
@@ -249,6 +249,8 @@ def validate_submission(submission, spec=None):
     values = current_values(submission, spec)
     plain = {ref: dv.value for ref, dv in values.items()}
     issues = list(validation.check_form(spec.rows, plain, spec.rules))
+    for issue in issues:  # a rule's warning is explained by a comment on any of its cells
+        issue.commented = any(ref in values and values[ref].comment.strip() for ref in issue.cells)
     rows = {r.code: r for r in spec.rows}
     refs = reference_values(submission, spec)["last_year"]
     for ref, dv in values.items():

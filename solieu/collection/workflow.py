@@ -35,6 +35,8 @@ def submit(user, submission: Submission):
     """Errors block; warnings need a comment on the cell that explains them."""
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
     ensure_editable(user, submission)
+    if not submission.values.filter(deleted_at__isnull=True).exists():
+        raise WorkflowError("Chưa gửi được: báo cáo chưa có số liệu nào.", code="empty")
     issues = validate_submission(submission)
     errors = [i for i in issues if i.level == "error"]
     unexplained = [i for i in issues if i.level == "warning" and not getattr(i, "commented", False)]
@@ -74,9 +76,9 @@ def approve(user, submission):
 
 @transaction.atomic
 def return_(user, submission, reason):
+    submission = _decide(user, submission, {SubmissionStatus.SUBMITTED})
     if not (reason or "").strip():
         raise WorkflowError("Phải ghi lý do trả lại báo cáo.", code="reason")
-    submission = _decide(user, submission, {SubmissionStatus.SUBMITTED})
     submission.status = SubmissionStatus.RETURNED
     submission.decided_at, submission.decided_by = timezone.now(), user
     submission.return_reason = reason.strip()
@@ -88,9 +90,9 @@ def return_(user, submission, reason):
 @transaction.atomic
 def reopen(user, submission, reason, days=7):
     """Unlock an approved submission, or a period past its expiry, for `days` more days."""
+    submission = _decide(user, submission, set(SubmissionStatus))
     if not (reason or "").strip():
         raise WorkflowError("Phải ghi lý do mở lại báo cáo.", code="reason")
-    submission = _decide(user, submission, set(SubmissionStatus))
     if submission.status in (SubmissionStatus.APPROVED, SubmissionStatus.SUBMITTED):
         submission.status = SubmissionStatus.RETURNED
         submission.return_reason = reason.strip()
