@@ -238,6 +238,28 @@ def load_forms():
         form.assignments.exclude(unit__in=assigned).delete()
 
 
+def load_rules():
+    """Form rules (catalog/data/rules.yaml), checked against the form's rows before storing."""
+    from solieu.collection import validation
+    from solieu.collection.models import ValidationRule
+
+    for form_code, rules in read("rules.yaml")["rules"].items():
+        form = m.Form.objects.filter(code=form_code).order_by("-version").first()
+        rows = {r.code: r for r in form.rows.select_related("disaggregation").prefetch_related(
+            "disaggregation__options")}
+        options = {code: [o.code for o in r.disaggregation.options.all()] if r.disaggregation_id else []
+                   for code, r in rows.items()}
+        for r in rules:
+            rule = validation.Rule(code=r["code"], left=r["left"], operator=r["operator"], right=r["right"],
+                                   missing=r.get("missing", "skip_if_any_missing"), level=r.get("level", "error"),
+                                   message=r.get("message", ""))
+            problems = validation.validate_rule(rule, set(rows), options)
+            if problems:
+                raise ValueError(f"rules.yaml {form_code} {r['code']}: {'; '.join(problems)}")
+            _upsert(ValidationRule, {"form": form, "code": r["code"]}, left=rule.left, operator=rule.operator,
+                    right=rule.right, missing=rule.missing, level=rule.level, message=rule.message)
+
+
 def load_targets():
     path = DATA_DIR / "targets.yaml"
     if not path.exists():
@@ -259,7 +281,9 @@ COUNTED = [
 
 
 def counts():
-    return {label: model.objects.count() for label, model in COUNTED}
+    from solieu.collection.models import ValidationRule
+
+    return {label: model.objects.count() for label, model in COUNTED + [("Quy tắc kiểm tra", ValidationRule)]}
 
 
 @transaction.atomic
@@ -267,7 +291,7 @@ def load_catalog(progress=None):
     steps = [
         ("tỉnh, thành phố", None), ("lĩnh vực", load_sectors), ("chỉ tiêu", load_indicators),
         ("phân tổ", load_disaggregations), ("đơn vị", load_units), ("biểu mẫu", load_forms),
-        ("kế hoạch", load_targets),
+        ("quy tắc kiểm tra", load_rules), ("kế hoạch", load_targets),
     ]
     for n, (label, step) in enumerate(steps, 1):
         if progress:

@@ -170,6 +170,7 @@ class DemoBuilder:
         self.population = self._population_weights()
         self._province_population = {}
         self._unit_sectors = {}
+        self._spreads = {}
         self.series = {}
         self.rows = {}      # (indicator_id, option_id, unit_id, period_id) -> row dict
         self.periods = {}
@@ -195,6 +196,13 @@ class DemoBuilder:
             merged = {**derived.get(code, {}), **anchors.get(code, {})}
             self.series[ind.id] = NationalSeries(ind, merged, magnitude.get(code))
         self.indicators = indicators
+        self._ratio_of_numerator = {i.numerator_id: i for i in indicators.values()
+                                    if i.is_ratio and i.numerator_id != i.denominator_id}
+        for ratio in self._ratio_of_numerator.values():
+            num = self.series[ratio.numerator_id]
+            if len([y for y in num.anchors if y in ANCHOR_YEARS]) < 2:
+                # A share grows no faster than its whole, so it never passes 100%.
+                num.growth = self.series[ratio.denominator_id].growth
 
     def _derive_ratio_parts(self, indicators, anchors, magnitude):
         """Numerators or denominators implied by published ratios, so that the recomputed
@@ -233,6 +241,20 @@ class DemoBuilder:
                 den_v = q(magnitude.get(den.code) or default_magnitude(den, stable_random(den.code)), den)
                 derived.setdefault(den.code, {})[year] = den_v
             derived.setdefault(num.code, {})[year] = q(ratio * den_v / ind.factor, num)
+        # Ratios nobody published still need parts that make sense together (a share below
+        # 100%): the numerator follows from the denominator and a plausible ratio.
+        year = ANCHOR_YEARS[0]
+        for ind in indicators.values():
+            num, den = ind.numerator, ind.denominator
+            if not ind.is_ratio or known(num.code, year) is not None or num.code in derived:
+                continue
+            den_v = known(den.code, year) or derived.get(den.code, {}).get(year) or magnitude.get(den.code) \
+                or default_magnitude(den, stable_random(den.code))
+            ratio = magnitude.get(ind.code) or default_magnitude(ind, stable_random(ind.code))
+            if ind.unit.startswith("%"):
+                ratio = min(ratio, Decimal("95"))
+            derived.setdefault(den.code, {}).setdefault(year, q(den_v, den))
+            derived[num.code] = {year: q(ratio * derived[den.code][year] / ind.factor, num)}
         return derived
 
     # -- units -------------------------------------------------------------------------
@@ -241,10 +263,27 @@ class DemoBuilder:
             return {str(k): float(v) for k, v in yaml.safe_load(f)["population"].items()}
 
     def weight(self, unit, indicator):
+        """A unit's share of the national figure. The numerator of a ratio follows its
+        denominator's share closely, so that no province has more FTTH households than
+        households."""
+        ratio = self._ratio_of_numerator.get(indicator.id)
+        if ratio is not None:
+            spread = self._ratio_spread(ratio)
+            return self.weight(unit, ratio.denominator) * stable_random("num", unit.code, indicator.code).uniform(
+                1 - spread, 1.0)
         rng = stable_random("weight", unit.code, indicator.code)
         if unit.kind == ReportingUnit.Kind.PROVINCIAL_DEPARTMENT and unit.province_id:
             return self._population_of(unit.province) * rng.uniform(0.8, 1.2)
         return rng.uniform(0.3, 3.0)
+
+    def _ratio_spread(self, ratio):
+        """How far a unit's share may fall below the national one: less when the national
+        percentage is close to 100, so that no unit goes past it."""
+        if ratio.id not in self._spreads:
+            level = float(self.national_value(ratio, PeriodId.half(ANCHOR_YEARS[0], 1)))
+            headroom = 1 - level / 100 if ratio.unit.startswith("%") and 0 < level <= 100 else 0.2
+            self._spreads[ratio.id] = max(0.0, min(0.1, headroom / 2))
+        return self._spreads[ratio.id]
 
     def _population_of(self, province):
         if province.id not in self._province_population:

@@ -179,3 +179,18 @@ def test_split_exact_sums_to_the_total(total, weights, decimals):
     parts = split_exact(amount, weights, step)
     assert sum(parts) == amount and len(parts) == len(weights)
     assert all(p >= 0 and p % step == 0 for p in parts)
+
+
+@pytest.mark.django_db
+def test_demo_reports_pass_the_forms_rules(demo):
+    """Approved demo reports must not break the rules their own form declares."""
+    from solieu.collection.entry import validate_submission
+    from solieu.collection.models import Submission
+
+    checked = 0
+    for sub in Submission.objects.filter(form__code__in=["BC-SO-THANG", "BCVT-QUY"], period__code__in=[
+            "202306", "202406", "202506", "202606", "2023Q2", "2026Q2"]).select_related("form", "unit", "period"):
+        errors = [i.message for i in validate_submission(sub) if i.level == "error"]
+        assert errors == [], (sub.unit.code, sub.period.code)
+        checked += 1
+    assert checked > 150
