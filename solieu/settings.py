@@ -149,6 +149,7 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("SOLIEU_AXES", True)
+AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 # Behind nginx every request comes from 127.0.0.1; the proxy's X-Real-IP names the client.
 AXES_CLIENT_IP_CALLABLE = "solieu.web.security.client_ip"
 BEHIND_PROXY = env_bool("SOLIEU_BEHIND_PROXY")
