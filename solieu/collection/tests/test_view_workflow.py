@@ -3,8 +3,7 @@
 import pytest
 from django.core import mail
 
-from solieu.catalog.models import Form
-from solieu.collection.models import Submission, SubmissionEvent, ValidationRule
+from solieu.collection.models import Submission, SubmissionEvent
 
 from .conftest import entry_url, history, text_of
 
@@ -53,8 +52,7 @@ def test_submit_sends_and_notifies_approvers(client, users, month, django_captur
 
 
 def test_submit_refused_with_errors_listed_and_linked(client, users, month):
-    ValidationRule.objects.create(form=Form.objects.get(code="BC-SO-THANG"), code="R1", left="[12]", operator="<=",
-                                  right="[11]", message="Số dịch vụ có hồ sơ trực tuyến không vượt quá số dịch vụ")
+    # The catalog's rule R2 of BC-SO-THANG: [12] <= [11].
     client.force_login(users["reporter"])
     cell(client, month, "11", "10")
     cell(client, month, "12", "20")
@@ -62,7 +60,7 @@ def test_submit_refused_with_errors_listed_and_linked(client, users, month):
     assert response.status_code == 422
     text = text_of(response)
     assert "Chưa gửi được: còn 1 lỗi cần sửa." in text
-    assert 'href="#o-12-TOTAL">Quy tắc R1: Số dịch vụ có hồ sơ trực tuyến không vượt quá số dịch vụ' in text
+    assert 'href="#o-12-TOTAL">Quy tắc R2: Số dịch vụ công trực tuyến có phát sinh hồ sơ không thể lớn hơn số dịch vụ công trực tuyến: [12] là 20, [11] là 10.' in text
     assert submission(month).status == "draft" and not SubmissionEvent.objects.exists()
 
 
