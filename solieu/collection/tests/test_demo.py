@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from solieu.analytics.aggregate import aggregate, national
 from solieu.catalog.models import FormAssignment, Indicator, Province, ReportingUnit, Target
 from solieu.catalog.periods import PeriodId
-from solieu.collection.demo import _is_first_half, load_demo, read_seed_figures, split_exact
+from solieu.collection.demo import load_demo, read_seed_figures, split_exact
 from solieu.collection.models import DataValue
 
 TODAY = date(2026, 11, 23)
