@@ -1,14 +1,12 @@
-"""Shared fixtures of the API tests (imported by each test module: only conftest.py is
-collected automatically, and this package has none of its own)."""
+"""Helpers of the API tests (constants, clients, counts); the fixtures are in conftest.py."""
 
 import json
 
-import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import timezone
 
-from solieu.accounts.models import ApiToken, Membership, Role
+from solieu.accounts.models import Membership
 from solieu.catalog.models import ReportingUnit
 from solieu.catalog.periods import PeriodId
 from solieu.collection.models import DataValue, DataValueAudit
@@ -48,46 +46,3 @@ def session_client(username, role, unit_code=None, **client_options):
     client = Client(**client_options)
     client.force_login(user)
     return client
-
-
-@pytest.fixture
-def hanoi(catalog, db):
-    return ReportingUnit.objects.get(code="SKHCN-01")
-
-
-@pytest.fixture
-def key01(hanoi):
-    """A usable key of Sở KH&CN Hà Nội."""
-    _, key = ApiToken.issue(hanoi, "Hệ thống báo cáo của Sở KH&CN Hà Nội")
-    return key
-
-
-@pytest.fixture
-def api01(key01):
-    return bearer(key01)
-
-
-@pytest.fixture
-def key_vnpost(catalog, db):
-    _, key = ApiToken.issue(ReportingUnit.objects.get(code="VNPOST"), "Phần mềm thống kê VNPost")
-    return key
-
-
-@pytest.fixture
-def api_vnpost(key_vnpost):
-    return bearer(key_vnpost)
-
-
-@pytest.fixture
-def reporter01(hanoi):
-    return session_client("so-hn", Role.REPORTER, "SKHCN-01")
-
-
-@pytest.fixture
-def analyst(catalog, db):
-    return session_client("chuyen-vien", Role.ANALYST)
-
-
-@pytest.fixture
-def admin_client(catalog, db):
-    return session_client("quan-tri", Role.ADMIN)

@@ -9,20 +9,7 @@ from django.utils import timezone
 from solieu.accounts.models import ApiToken, Role
 from solieu.catalog.models import ReportingUnit
 
-from . import (  # noqa: F401  (fixtures)
-    MONTH,
-    admin_client,
-    analyst,
-    api01,
-    bearer,
-    counts,
-    current,
-    hanoi,
-    key01,
-    post_json,
-    reporter01,
-    session_client,
-)
+from . import MONTH, bearer, counts, current, post_json, session_client
 
 pytestmark = pytest.mark.django_db
 

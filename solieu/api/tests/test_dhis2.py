@@ -8,20 +8,7 @@ from django.test import Client
 from solieu.catalog.periods import PeriodError, PeriodId
 from solieu.collection.models import DataValue, DataValueAudit, Submission
 
-from . import (  # noqa: F401  (fixtures)
-    MONTH,
-    QUARTER,
-    api01,
-    api_vnpost,
-    counts,
-    current,
-    hanoi,
-    key01,
-    key_vnpost,
-    post_csv,
-    post_json,
-    reporter01,
-)
+from . import MONTH, QUARTER, counts, current, post_csv, post_json
 
 pytestmark = pytest.mark.django_db
 

@@ -4,19 +4,7 @@ import json
 
 import pytest
 
-from . import (  # noqa: F401  (fixtures)
-    MONTH,
-    QUARTER,
-    api01,
-    api_vnpost,
-    counts,
-    current,
-    hanoi,
-    key01,
-    key_vnpost,
-    post_csv,
-    post_json,
-)
+from . import MONTH, counts, current, post_csv, post_json
 
 pytestmark = pytest.mark.django_db
 

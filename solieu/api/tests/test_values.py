@@ -8,19 +8,7 @@ from solieu.catalog.periods import PeriodError, PeriodId
 from solieu.catalog.models import Period
 from solieu.collection.models import DataValueAudit, Submission, SubmissionStatus
 
-from . import (  # noqa: F401  (fixtures)
-    MONTH,
-    QUARTER,
-    api01,
-    api_vnpost,
-    counts,
-    current,
-    hanoi,
-    key01,
-    key_vnpost,
-    post_csv,
-    post_json,
-)
+from . import MONTH, QUARTER, counts, current, post_csv, post_json
 
 pytestmark = pytest.mark.django_db
 
