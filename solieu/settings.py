@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "solieu.accounts",
     "solieu.collection",
     "solieu.analytics",
+    "solieu.reports",
     "solieu.web",
 ]
 

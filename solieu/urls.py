@@ -12,5 +12,6 @@ urlpatterns = [
     path("api/", api.urls),
     path("", include("solieu.collection.urls")),
     path("", include("solieu.collection.excel_views")),
+    path("", include("solieu.reports.urls")),
     path("", include("solieu.web.urls")),
 ]

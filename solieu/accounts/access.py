@@ -85,3 +85,40 @@ def visible_submissions(user, queryset):
         return queryset
     mine = entry_unit_ids(user) | approver_unit_ids(user)
     return queryset.filter(Q(unit_id__in=mine) | Q(form_id__in=received_form_ids(user)))
+
+
+MINISTRY_KINDS = (ReportingUnit.Kind.MINISTRY, ReportingUnit.Kind.MINISTRY_DEPARTMENT)
+
+
+def is_ministry_staff(user):
+    """Analysts, administrators and members of the ministry's own departments: they read the
+    national consolidation and write the prose of the ministry's reports."""
+    if reads_everything(user):
+        return True
+    units = {u for _, u in roles(user) if u}
+    return ReportingUnit.objects.filter(pk__in=units, kind__in=MINISTRY_KINDS).exists()
+
+
+def own_provinces(user):
+    """Today's provinces whose consolidated figures the user may read: those of the Sở they
+    report or approve for (a Sở of a merged province reads its successor's territory)."""
+    from solieu.analytics.scope import current_successor
+
+    units = {u for _, u in roles(user) if u}
+    provinces = {}
+    for unit in ReportingUnit.objects.filter(pk__in=units, kind=ReportingUnit.Kind.PROVINCIAL_DEPARTMENT,
+                                             province__isnull=False).select_related("province"):
+        p = current_successor(unit.province)
+        provinces[p.pk] = p
+    return sorted(provinces.values(), key=lambda p: p.code)
+
+
+def can_read_scope(user, scope):
+    """May the user see consolidated figures (reports, dashboard, breakdowns) for `scope`?"""
+    if is_ministry_staff(user):
+        return True
+    if scope.province is None:
+        return False
+    from solieu.analytics.scope import current_successor
+
+    return current_successor(scope.province) in own_provinces(user)
