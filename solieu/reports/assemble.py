@@ -148,8 +148,9 @@ def next_label(pid: PeriodId) -> str:
 
 
 class Builder:
-    def __init__(self, request: ReportRequest, link=None):
+    def __init__(self, request: ReportRequest, link=None, progress=None):
         self.req = request
+        self.progress = progress or (lambda done, total: None)
         self.w = wording()
         self.layout = layout()
         self.link = link if link is not None else default_link
@@ -438,7 +439,8 @@ class Builder:
 
     def sector_sections(self, entries):
         sections = []
-        for entry in entries:
+        for done, entry in enumerate(entries):
+            self.progress(done, len(entries))
             sector = Sector.objects.filter(code=entry["sector"]).first()
             if sector is None or (self.req.sector and sector != self.req.sector):
                 continue
@@ -498,8 +500,16 @@ class Builder:
             missing = [u for u, c in flat if c.status not in ("submitted", "approved", "late")]
             late = [u for u in actual if u not in on_time]
             r = self.w["reporting"]
-            runs = [Run(r["form"].format(form=form.code, form_name=f"{form.name}, {sub.label()}",
-                                         actual=len(actual), expected=len(flat), on_time=len(on_time)))]
+            label = f"Biểu {form.code}, {sub.label()}"
+
+            def count(n, what, label=label, sub=sub):
+                return self.figure("count", None, sub, Decimal(n), str(n), "đơn vị",
+                                   "Theo tình trạng các báo cáo của biểu lúc lập báo cáo", None, f"{label}: {what}")
+
+            runs = fill(r["form"], {
+                "form": form.code, "form_name": f"{form.name}, {sub.label()}",
+                "actual": count(len(actual), "số đơn vị đã gửi"), "expected": count(len(flat), "số đơn vị phải gửi"),
+                "on_time": count(len(on_time), "số đơn vị gửi đúng hạn")})
             if late:
                 runs.append(Run(" " + r["late"].format(units=_names(late))))
             if missing:

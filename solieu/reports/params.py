@@ -21,6 +21,9 @@ TYPE_LABELS = [
 
 
 def latest_ended(ptype: PeriodType, today: date) -> PeriodId:
+    if ptype == PeriodType.NINE_MONTHS:
+        pid = PeriodId.nine_months(today.year)
+        return pid if pid.end_date < today else PeriodId.nine_months(today.year - 1)
     pid = PeriodId.containing(ptype, today)
     return pid.previous() if pid.end_date >= today else pid
 

@@ -7,10 +7,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from solieu.accounts.access import is_ministry_staff, readable_units
 from solieu.analytics.compare import compare
@@ -19,14 +19,10 @@ from solieu.catalog.models import Indicator, Sector
 from solieu.collection.models import DataValue
 
 from .assemble import build_report, layout
-from .models import Narrative
+from .jobs import FORMATS, make_report_file
+from .models import Narrative, ReportFile
 from .params import period_choices, read_request, scope_choices
 
-FORMATS = {
-    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
-    "pdf": ("application/pdf", "pdf"),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
-}
 
 
 def _context(request, req):
@@ -37,6 +33,7 @@ def _context(request, req):
         "scopes": scope_choices(request.user),
         "sectors": Sector.objects.exclude(code="overview") if req.scope.is_national else [],
         "boundary_labels": BOUNDARY_LABELS.items(),
+        "formats": [(fmt, label) for fmt, (_, label) in FORMATS.items()],
     }
 
 
@@ -51,34 +48,46 @@ def builder(request):
 
 
 @login_required
-@require_GET
-def download(request, fmt):
+@require_POST
+def generate(request, fmt):
+    """Start making a document in the background and go to its progress page."""
     if fmt not in FORMATS:
         raise Http404("Định dạng không hỗ trợ.")
     req = read_request(request.GET, request.user, timezone.localdate())
-    report = build_report(req, link=lambda fig, r: "")
-    content = render_as(report, fmt)
-    content_type, ext = FORMATS[fmt]
-    response = HttpResponse(content, content_type=content_type)
-    name = f"bao-cao-{req.pid.code}-{req.scope.code.replace('@', '-').strip('-')}"
-    if fmt == "xlsx":
-        name = "bang-so-lieu-" + name[len("bao-cao-"):]
-    response["Content-Disposition"] = f'attachment; filename="{name}.{ext}"'
+    file = ReportFile.objects.create(params=req.params(), fmt=fmt, created_by=request.user)
+    make_report_file.enqueue(file.pk)
+    return redirect("reports:file", file_id=file.pk)
+
+
+def _own_file(request, file_id):
+    file = get_object_or_404(ReportFile.objects.defer("content"), pk=file_id)
+    if file.created_by_id != request.user.pk:
+        raise Http404("Không có tệp này.")
+    return file
+
+
+@login_required
+@require_GET
+def file_status(request, file_id):
+    """The progress of a document; htmx polls the bar until it is done."""
+    file = _own_file(request, file_id)
+    context = {"file": file, "label": FORMATS[file.fmt][1], "back": reverse("reports:builder") + "?"
+               + urlencode(file.params)}
+    if request.headers.get("HX-Request"):
+        return render(request, "reports/_file_progress.html", context)
+    return render(request, "reports/file.html", context)
+
+
+@login_required
+@require_GET
+def file_download(request, file_id):
+    file = _own_file(request, file_id)
+    if file.status != ReportFile.Status.DONE:
+        raise Http404("Tệp chưa lập xong.")
+    content = ReportFile.objects.values_list("content", flat=True).get(pk=file.pk)
+    response = HttpResponse(bytes(content), content_type=FORMATS[file.fmt][0])
+    response["Content-Disposition"] = f'attachment; filename="{file.filename}"'
     return response
-
-
-def render_as(report, fmt) -> bytes:
-    if fmt == "docx":
-        from .renderers.docx import render_docx
-
-        return render_docx(report)
-    if fmt == "pdf":
-        from .renderers.pdf import render_pdf
-
-        return render_pdf(report)
-    from .renderers.xlsx import render_figure_sheet
-
-    return render_figure_sheet(report)
 
 
 @login_required

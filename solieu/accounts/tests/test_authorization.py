@@ -67,6 +67,14 @@ POLICY = {
     ("api:post_data_value_sets_json", "POST"): API_WRITERS,
     ("api:get_data_value_sets_csv", "GET"): READERS,
     ("api:post_data_value_sets_csv", "POST"): API_WRITERS,
+    ("reports:builder", "GET"): READERS,
+    ("reports:generate", "POST"): READERS,
+    ("reports:file", "GET"): {"reporter"},            # a document is its requester's own
+    ("reports:file-download", "GET"): {"reporter"},
+    ("reports:figure", "GET"): READERS,
+    ("reports:narratives", "GET"): OVERSEERS,
+    ("reports:narratives", "POST"): OVERSEERS,
+    ("dashboard", "GET"): READERS,
     ("api:list_tokens", "GET"): {"admin"},
     ("api:issue_token", "POST"): {"admin"},
     ("api:revoke_token", "POST"): {"admin"},
@@ -137,7 +145,7 @@ def people(catalog, django_db_blocker):
 def target_kwargs(name):
     pid = open_month()
     kwargs = {"form_code": "BC-SO-THANG", "unit_code": "SKHCN-01", "period_code": pid.code,
-              "code": "BC-SO-THANG"}
+              "code": "BC-SO-THANG", "fmt": "xlsx"}
     if name == "api:period_detail":
         kwargs = {"code": pid.code}
     return kwargs
@@ -152,6 +160,9 @@ def url_for(name, extra_kwargs=None):
         url += "?unit=SKHCN-01&orgUnit=SKHCN-01&period=" + open_month().code
     if name in ("excel-form-template", "excel-form-upload"):
         url += "?ky=" + open_month().code
+    if name.startswith("reports:") or name == "dashboard":
+        # Hà Nội's consolidated figures: its Sở and the ministry may read them, HCMC's may not.
+        url += "?scope=01@&period=2024S1&indicator=POSTAL_SERVICE_POINTS"
     return url
 
 
@@ -173,12 +184,16 @@ def body_for(name):
         return {"reason": "Kiểm thử phân quyền"}, None
     if name == "collection:reopen":
         return {"reason": "Kiểm thử phân quyền"}, None
+    if name == "reports:narratives":
+        return {"postal-difficulties": "Kiểm thử phân quyền", "postal-difficulties-revision": "0"}, None
     return {}, None
 
 
 def fingerprint():
+    from solieu.reports.models import Narrative
+
     return (DataValue.objects.count(), DataValueAudit.objects.count(), SubmissionEvent.objects.count(),
-            Submission.objects.exclude(status="draft").count())
+            Submission.objects.exclude(status="draft").count(), Narrative.objects.exclude(text="").count())
 
 
 def request(client, name, method, extra_kwargs=None):
@@ -208,6 +223,12 @@ def prepare(name, people):
         sub = submission()
         sub.status = "submitted"
         sub.save()
+    if name in ("reports:file", "reports:file-download"):
+        from solieu.reports.models import ReportFile
+
+        file = ReportFile.objects.create(params={"period": "2024S1", "scope": "01@"}, fmt="xlsx", status="done",
+                                         content=b"PK", filename="bang-so-lieu.xlsx", created_by=people["reporter"])
+        return {"file_id": file.pk}
     if name == "api:revoke_token":
         from solieu.accounts.models import ApiToken
         from solieu.catalog.models import ReportingUnit
