@@ -113,8 +113,11 @@ def figure(request):
         visible = [r for r in rows if r.unit_id in readable]
         blocks.append({"title": title, "pid": pid, "result": result, "rows": visible,
                        "hidden": len(result.value_ids) - len(visible)})
+    per_1000 = None
+    if indicator.aggregation == Indicator.Aggregation.SUM and indicator.code != "OVERVIEW_POPULATION":
+        per_1000 = c.per_inhabitants(1000)
     context = {
-        "req": req, "indicator": indicator, "kind": kind, "comparison": c, "blocks": blocks,
+        "req": req, "indicator": indicator, "kind": kind, "comparison": c, "blocks": blocks, "per_1000": per_1000,
         "back": reverse("reports:builder") + "?" + urlencode(req.params()),
     }
     return render(request, "reports/figure.html", context)

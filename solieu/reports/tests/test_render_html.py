@@ -127,7 +127,7 @@ def test_no_inline_style_or_script(report):
     assets = Page(render_to_string("reports/_report_assets.html"))
     sources = [s["attrs"]["src"] for s in assets.scripts]
     assert all("defer" in s["attrs"] and not s["text"].strip() for s in assets.scripts)
-    assert sources == ["/static/vendor/echarts-5.6.0.min.js", "/static/reports/report.js"]
+    assert sources == ["/static/vendor/echarts-5.6.0.min.js", "/static/web/charts.js", "/static/reports/report.js"]
     assert [a["href"] for a in assets.find("link", rel="stylesheet")] == ["/static/reports/report.css"]
     for url in [*sources, "/static/reports/report.css"]:
         assert finders.find(url.removeprefix("/static/")), url
