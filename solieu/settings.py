@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "solieu.collection",
     "solieu.analytics",
     "solieu.reports",
+    "solieu.factcheck",
+    "solieu.assignments",
     "solieu.web",
 ]
 

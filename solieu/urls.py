@@ -13,5 +13,7 @@ urlpatterns = [
     path("", include("solieu.collection.urls")),
     path("", include("solieu.collection.excel_views")),
     path("", include("solieu.reports.urls")),
+    path("", include("solieu.assignments.urls")),
+    path("", include("solieu.factcheck.urls")),
     path("", include("solieu.web.urls")),
 ]

@@ -40,6 +40,7 @@ class Result:
     estimate: bool = False
     provisional: bool = False
     parts: dict[int, Decimal] = field(default_factory=dict)   # unit id -> its consolidated value
+    kinds: tuple[str, ...] = ()   # for a national figure, the kind of units it was consolidated from
 
     def __bool__(self):
         return self.value is not None
@@ -225,7 +226,10 @@ def national_many(indicator, pids, option=None, *, include_submitted=False) -> d
     results, remaining = {}, list(pids)
     for kinds in NATIONAL_SOURCES:
         got = aggregate_many(indicator, remaining, units_of_kind(kinds), option, include_submitted=include_submitted)
-        results |= {code: r for code, r in got.items() if r.value is not None}
+        for code, r in got.items():
+            if r.value is not None:
+                r.kinds = tuple(kinds)
+                results[code] = r
         remaining = [p for p in remaining if p.code not in results]
         if not remaining:
             break

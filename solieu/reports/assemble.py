@@ -22,7 +22,7 @@ import yaml
 from django.utils import timezone
 
 from solieu.analytics import completeness
-from solieu.analytics.compare import compare
+from solieu.analytics.compare import compare, reporting_count
 from solieu.analytics.scope import Scope, by_province
 from solieu.catalog.models import Form, Indicator, Sector
 from solieu.catalog.periods import PeriodId, PeriodType
@@ -284,11 +284,33 @@ class Builder:
                            "cumulative_period": pid.label().replace("từ ngày 01/01", "từ đầu năm đến"),
                            "cumulative_verb": self.verb(c.current),
                            "cumulative": self.value_figure(indicator, pid, c.current)}
+        coverage = self._coverage(indicator, pid, c.current)
+        if coverage:   # a partial sum compared with a whole year or plan would mislead
+            change = plan = None
         key = "full" if change and plan else "change_only" if change else "plan_only" if plan else "value_only"
         runs = fill(templates[key], values)
+        if coverage:
+            runs = runs[:-1] + [Run(runs[-1].text[:-1])] + coverage + [Run(".")] if runs[-1].text.endswith(
+                ".") and runs[-1].figure is None else runs + coverage
         if companion:
             runs = self._with_companion(runs, companion)
         return Paragraph(runs, style="bullet")
+
+    def _coverage(self, indicator, pid, result):
+        """Runs saying how many provinces a national figure summed from the provinces holds, when
+        not all: a sum of 21 provinces is not the nation's figure and must not read as one."""
+        if result.kinds != ("provincial_department",):
+            return None
+        reported, expected = reporting_count(indicator, pid, include_submitted=self.req.include_submitted)
+        if not expected or reported >= expected:
+            return None
+        fig = self.figure("count", indicator, pid, Decimal(reported), str(reported), "đơn vị",
+                          f"{reported} trong {expected} Sở phải báo cáo có số liệu được tính", None,
+                          f"{indicator.name} - {pid.label()}: số tỉnh, thành phố có số liệu")
+        whole = self.figure("count", indicator, pid, Decimal(expected), str(expected), "đơn vị",
+                            "Số Sở phải báo cáo chỉ tiêu này trong kỳ", None,
+                            f"{indicator.name} - {pid.label()}: số tỉnh, thành phố phải báo cáo")
+        return fill(self.w["coverage"], {"reported": fig, "expected": whole})
 
     def _with_companion(self, runs, code):
         indicator = Indicator.objects.filter(code=code).first()
@@ -541,6 +563,9 @@ class Builder:
         sectors = self.sector_sections(entries)
         if sectors:
             top.append(Section(h["sectors"], 1, sectors))
+        tasks = self.tasks()
+        if tasks:
+            top.append(tasks)
         top.append(Section(h["reporting"], 1, self.reporting()))
         for n, section in enumerate(top):
             section.heading = f"{ROMAN[n]}. {section.heading}"
@@ -553,6 +578,19 @@ class Builder:
             report_type=req.pid.type.value, period_code=req.pid.code, scope_label=req.scope.label,
             draft=req.draft, figures=list(self.figures.values()), charts=self.charts, notes=self.notes,
         )
+
+    def tasks(self) -> Section | None:
+        """How the ministry's tasks stand at the period's end (assignments app), when it has any."""
+        from solieu.assignments.models import Task
+        from solieu.assignments.report import task_blocks, task_heading
+
+        if not self.req.scope.is_national:
+            return None
+        cutoff = min(self.req.pid.end_date, timezone.localdate())
+        tasks = Task.objects.filter(sector=self.req.sector) if self.req.sector else Task.objects.all()
+        if not tasks.exists():
+            return None
+        return Section(task_heading(self.req.sector).upper(), 1, task_blocks(self, cutoff, sector=self.req.sector))
 
     def title(self):
         pid = self.req.pid

@@ -75,9 +75,25 @@ POLICY = {
     ("reports:narratives", "GET"): OVERSEERS,
     ("reports:narratives", "POST"): OVERSEERS,
     ("dashboard", "GET"): READERS,
+    ("factcheck:index", "GET"): OVERSEERS,
+    ("factcheck:index", "POST"): OVERSEERS,
+    ("factcheck:document", "GET"): OVERSEERS,
+    ("factcheck:confirm-clean", "POST"): OVERSEERS,
+    ("factcheck:import", "POST"): OVERSEERS,
+    ("factcheck:review", "POST"): OVERSEERS,
+    ("factcheck:findings", "GET"): OVERSEERS,
+    ("factcheck:findings-download", "GET"): OVERSEERS,
     ("api:list_tokens", "GET"): {"admin"},
     ("api:issue_token", "POST"): {"admin"},
     ("api:revoke_token", "POST"): {"admin"},
+    # Tasks: the target is a task of SKHCN-01 (its members update it, the ministry reads all).
+    ("assignments:overview", "GET"): OVERSEERS,
+    ("assignments:statistics", "GET"): OVERSEERS,
+    ("assignments:export", "GET"): OVERSEERS,
+    ("assignments:import", "GET"): MINISTRY,
+    ("assignments:import", "POST"): MINISTRY,
+    ("assignments:detail", "GET"): READERS,
+    ("assignments:update", "POST"): {"reporter", "approver", "admin"},
 }
 # Routes not meant to be called directly in this walk (none yet); each needs a reason.
 EXEMPT = {}
@@ -184,16 +200,23 @@ def body_for(name):
         return {"reason": "Kiểm thử phân quyền"}, None
     if name == "collection:reopen":
         return {"reason": "Kiểm thử phân quyền"}, None
+    if name == "factcheck:review":
+        return {"action": "reject"}, None
     if name == "reports:narratives":
         return {"postal-difficulties": "Kiểm thử phân quyền", "postal-difficulties-revision": "0"}, None
+    if name == "assignments:update":
+        return {"action": "note", "text": "Kiểm thử phân quyền"}, None
     return {}, None
 
 
 def fingerprint():
+    from solieu.assignments.models import TaskChange
+    from solieu.factcheck.models import ExtractedStatement
     from solieu.reports.models import Narrative
 
     return (DataValue.objects.count(), DataValueAudit.objects.count(), SubmissionEvent.objects.count(),
-            Submission.objects.exclude(status="draft").count(), Narrative.objects.exclude(text="").count())
+            Submission.objects.exclude(status="draft").count(), Narrative.objects.exclude(text="").count(),
+            ExtractedStatement.objects.exclude(review="pending").count(), TaskChange.objects.count())
 
 
 def request(client, name, method, extra_kwargs=None):
@@ -229,6 +252,22 @@ def prepare(name, people):
         file = ReportFile.objects.create(params={"period": "2024S1", "scope": "01@"}, fmt="xlsx", status="done",
                                          content=b"PK", filename="bang-so-lieu.xlsx", created_by=people["reporter"])
         return {"file_id": file.pk}
+    if name in ("assignments:detail", "assignments:update"):
+        from solieu.assignments.changes import create_task
+        from solieu.assignments.deadlines import parse_deadline
+        from solieu.catalog.models import ReportingUnit
+
+        task = create_task(None, title="Nhiệm vụ kiểm thử phân quyền", results=[
+            ("Báo cáo", parse_deadline("31/12/2030"), None, "")], responsible_unit=ReportingUnit.objects.get(
+            code="SKHCN-01"))
+        return {"pk": task.pk}
+    if name.startswith("factcheck:") and name not in ("factcheck:index", "factcheck:findings",
+                                                      "factcheck:findings-download"):
+        from solieu.factcheck.models import ExtractedStatement, SourceDocument
+
+        doc, _ = SourceDocument.objects.get_or_create(sha256="0" * 64, defaults={"name": "cu.txt", "size": 1})
+        st = ExtractedStatement.objects.create(document=doc, line=1, quote="Dân số 100 người")
+        return {"doc_id": doc.pk, "st_id": st.pk}
     if name == "api:revoke_token":
         from solieu.accounts.models import ApiToken
         from solieu.catalog.models import ReportingUnit

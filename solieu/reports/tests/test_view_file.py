@@ -34,7 +34,7 @@ def test_figure_sheet_holds_the_report_figures(client, people, figures, immediat
     content = client.get(f"/tong-hop/tep/{ReportFile.objects.get().pk}/tai-ve/").content
     sheet = load_workbook(io.BytesIO(content))["Số liệu"]
     texts = {str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None}
-    assert "1.600" in texts and "10,34" in texts
+    assert {"1.600", "2", "63"} <= texts
 
 
 def test_a_queued_document_shows_its_progress_and_polls(client, people, figures):
