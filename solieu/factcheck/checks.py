@@ -219,7 +219,7 @@ def check_implied_bases(statements: list[Statement]) -> list[Finding]:
             found += _stated_base_differs(s, published)
             continue
         bounds = implied_base_range(s)
-        base_code = last_year_code(s.period_code)
+        base_code = s.change_base_period or last_year_code(s.period_code)
         if bounds is None or base_code is None:
             continue
         for earlier in published.get((s.indicator_code, _period_key(s.indicator_code, base_code)), []):
@@ -241,7 +241,7 @@ def check_implied_bases(statements: list[Statement]) -> list[Finding]:
 def _stated_base_differs(s, published):
     """"(582.432 bưu gửi)" in 2023 against the 578.828 published for 2022."""
     found = []
-    base_code = last_year_code(s.period_code)
+    base_code = s.change_base_period or last_year_code(s.period_code)
     key = (s.indicator_code, _period_key(s.indicator_code, base_code)) if base_code else None
     for earlier in published.get(key, []) if key else []:
         if earlier.document != s.document and not fits(earlier.value, s.previous_value) and not fits(

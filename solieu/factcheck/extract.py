@@ -7,7 +7,8 @@ chính" makes "Doanh thu" the postal revenue), the period ("Sự phát triển .
 7/2023:" covers the lines below it) and whether the section reports results or plans ("Nhiệm vụ
 trọng tâm 6 tháng cuối năm", "Mục tiêu", "Tầm nhìn" hold targets, which are not figures to check
 against history, so they are skipped). Paragraphs are split into sentences for
-`extract_sentences`, tables go to `extract_tables`, and `extract_resolve` matches and converts.
+`extract_sentences`, tables go to `extract_tables`, and `extract_resolve` matches and converts;
+`extract_parts` then marks the statements that give a part of a figure, not the figure itself.
 
 The document's period comes from its title ("SƠ KẾT ... 6 THÁNG ĐẦU NĂM 2023" → 2023S1), else
 from ``default_period``; a heading or the sentence itself overrides it for its own figures.
@@ -20,6 +21,7 @@ from dataclasses import dataclass, field
 
 from solieu.catalog.periods import PeriodError, PeriodId
 from solieu.factcheck.extract_numbers import document_convention
+from solieu.factcheck.extract_parts import flag_parts, flag_table_parts
 from solieu.factcheck.extract_periods import document_period, find_periods
 from solieu.factcheck.extract_resolve import resolve
 from solieu.factcheck.extract_sentences import Draft, parse_sentence, split_sentences
@@ -89,14 +91,18 @@ def extract(document: Document, *, default_period: str | None = None,
     tables = {table.lines[0]: table for table in document.tables if table.lines}
     in_table = {line for table in document.tables for line in table.lines}
     section = _Section()
-    statements: list[Statement] = []
+    pairs: list[tuple[Statement, Draft]] = []      # each statement with the draft it was read from
     for number, raw in enumerate(document.lines, start=1):
         if number in tables:
             caption, unit = _caption(document, tables[number].lines[0])
+            rows = []
             for draft in table_drafts(tables[number], caption=caption, caption_unit=unit, year=year,
                                       document_period=section.period or period, convention=convention):
-                statements += resolve(draft, document=document.name, catalog=catalog, sector=section.sector,
-                                      fallback_period=section.period or period, year=year, mixed=mixed)
+                rows += [(s, draft) for s in resolve(draft, document=document.name, catalog=catalog,
+                                                     sector=section.sector, fallback_period=section.period or period,
+                                                     year=year, mixed=mixed)]
+            flag_table_parts(rows, catalog, section.sector)
+            pairs += rows
         if number in in_table:
             continue
         text = _clean(raw)
@@ -119,30 +125,14 @@ def extract(document: Document, *, default_period: str | None = None,
             for draft in drafts:
                 if _bare(draft):
                     continue
-                statements += resolve(draft, document=document.name, catalog=catalog, sector=section.sector,
-                                      fallback_period=paragraph_period or section.period or period, year=year,
-                                      mixed=mixed)
+                pairs += [(s, draft) for s in resolve(
+                    draft, document=document.name, catalog=catalog, sector=section.sector,
+                    fallback_period=paragraph_period or section.period or period, year=year, mixed=mixed)]
             stated = [m.period for m in find_periods(sentence, year) if m.role == "period"]
             paragraph_period = stated[-1] if stated else paragraph_period
             previous = drafts or previous
-    _flag_parts(statements)
-    return statements
-
-
-def _flag_parts(statements: list[Statement]) -> None:
-    """Several figures of one indicator and period in one sentence: the later are likely parts."""
-    seen: dict[tuple, Statement] = {}
-    for statement in statements:
-        if statement.indicator_code is None or statement.kind != "sentence":
-            continue
-        key = (statement.line, statement.quote, statement.indicator_code, statement.period_code)
-        first = seen.setdefault(key, statement)
-        if (first is not statement and first.value != statement.value and statement.value is not None
-                and not any("thành phần" in flag for flag in statement.flags)):
-            statement.flags.append(
-                f"Câu có nhiều số liệu cho cùng chỉ tiêu {statement.indicator_code} và kỳ {statement.period_code}: "
-                "đây có thể là số liệu thành phần (chi tiết), không phải tổng."
-            )
+    flag_parts(pairs, document.lines)
+    return [statement for statement, _ in pairs]
 
 
 def _bare(draft: Draft) -> bool:

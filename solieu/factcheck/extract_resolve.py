@@ -6,6 +6,12 @@ the unit as written to the indicator's ("22,14 triệu thuê bao" of an indicato
 thuê bao" is 22.14, "1,1 tỷ USD" of one counted in "triệu USD" is 1100). A number that reads two
 ways is settled here, where the unit (a count of postal items is whole) and the neighbours (the
 previous value must fit the stated change) are known; what cannot be settled is flagged.
+
+Three more readings need the catalog: two indicators that tie on the whole phrase are told apart by
+the words right before the figure ("..., số phí thu được ... đạt 25.306.218.000 đồng"); a count
+that is the object of an action ("yêu cầu 04 Doanh nghiệp") or follows "của" ("tổng số DNCNS của
+04 tỉnh") is not the figure of the indicator its sentence names; and a rate's growth written "%"
+that is exactly the difference of the two rates is read in points.
 """
 
 from __future__ import annotations
@@ -99,6 +105,7 @@ def resolve(draft: Draft, *, document: str, catalog: Catalog, sector: str | None
     )
     if primary is not None:
         _apply_change(statement, primary, period, year, draft, indicator, mixed, previous)
+        _points(statement, main)
     else:
         statement.previous_value = previous
         if draft.base_override is not None and previous is not None:
@@ -127,8 +134,9 @@ def _match(draft: Draft, catalog: Catalog, sector: str | None) -> tuple[Match, s
         if first.code is not None and first.score >= second.score - CAPTION_MARGIN:
             return first, draft.phrases[0]
     groups = (draft.phrases, draft.context_phrases)
-    if draft.figure is not None and draft.figure.kind == "rank":   # "đứng thứ", "xếp thứ", "thuộc top"
-        groups = tuple([f"thứ hạng {p}" for p in group] for group in groups)
+    rank = draft.figure is not None and draft.figure.kind == "rank"
+    if rank:        # "đứng thứ", "xếp thứ", "thuộc top": the name of a rank
+        groups = tuple([f"{RANK} {p}" for p in group] for group in groups)
     for group in groups:
         own = best
         for phrase in dict.fromkeys(group):
@@ -142,7 +150,8 @@ def _match(draft: Draft, catalog: Catalog, sector: str | None) -> tuple[Match, s
             break
     if best is None:
         return Match(None, 0.0, ["Không có tên chỉ tiêu trước hoặc sau con số."]), ""
-    return _break_tie(best, draft, catalog)
+    match, phrase = _break_tie(best, draft, catalog)
+    return match, phrase[len(RANK) + 1:] if rank else phrase
 
 
 def _break_tie(best: tuple[Match, str], draft: Draft, catalog: Catalog) -> tuple[Match, str]:
@@ -157,7 +166,7 @@ def _break_tie(best: tuple[Match, str], draft: Draft, catalog: Catalog) -> tuple
     if code is None:
         return best
     others = ", ".join(c for c in tied if c != code)
-    return Match(code, dict(ranked)[code], [
+    return Match(code, min(dict(ranked)[code], 1.0), [
         f'Tên "{phrase.strip()}" giống cả {code} và {others}; chọn {code} theo các chữ ngay trước con số '
         f'("{draft.nearest}").'
     ], ranked), phrase
@@ -181,15 +190,20 @@ def _objects(draft: Draft, match: Match, catalog: Catalog) -> Match:
     if fits:
         return match
     counted = " ".join(part for part in (draft.figure.text, draft.figure.unit) if part)
-    return Match(None, match.score, [
-        f'Số "{counted}" đếm đối tượng của "{draft.object_of}" trong câu, không phải số liệu của chỉ tiêu '
-        f"{match.code}; cần đối chiếu bằng tay."
-    ], match.candidates)
+    if word == "cua":
+        why = f'đứng sau "của": nó đếm {draft.figure.unit or "thứ khác"}, không đếm {indicator.unit} của chỉ tiêu'
+    else:
+        why = f'đếm đối tượng được "{draft.object_of}" trong câu, không phải số liệu của chỉ tiêu'
+    return Match(None, match.score, [f'Số "{counted}" {why} {match.code}; cần đối chiếu bằng tay.'],
+                 match.candidates)
 
 
+RANK = "thứ hạng"
 CAPTION_MARGIN = 0.15
 STRONG = 0.8            # a match this good on the figure's own words needs no help from the sentence's topic
 CONTEXT_MARGIN = 0.03
+
+
 def _order_changes(changes: list[Change], period: PeriodId | None, year: int | None,
                    draft: Draft) -> tuple[Change | None, list[Change]]:
     """The change against the same period a year earlier comes first; others become extra statements."""
@@ -225,6 +239,21 @@ def _apply_change(statement: Statement, change: Change, period: PeriodId | None,
                                                   change.previous.unit or draft.unit
                                                   or (draft.figure.unit if draft.figure else ""), mixed, None)
         statement.flags += more
+
+
+def _points(statement: Statement, main: Figure | None) -> None:
+    """A rate's growth written "%" that is its difference in points ("64,1% | 51,4% | 12,7%" in a
+    table's growth column): read as points when only the difference fits, and say so."""
+    value, previous, change = statement.value, statement.previous_value, statement.change
+    if (statement.change_kind != "percent" or value is None or not previous or change is None or main is None
+            or main.kind != "percent"):
+        return
+    step = Decimal(5).scaleb(min(change.normalize().as_tuple().exponent, 0) - 1)     # half the last digit
+    if abs(value - previous - change) <= step and abs((value - previous) * 100 / abs(previous) - change) > step:
+        statement.change_kind = "points"
+        statement.flags = [f for f in statement.flags if "có thể là điểm phần trăm" not in f]
+        statement.flags.append(f'"{_fmt(change)}%" là chênh lệch {_fmt(value)} - {_fmt(previous)} theo điểm phần '
+                               "trăm, không phải tốc độ tăng: đọc là điểm phần trăm.")
 
 
 def _reading(figure: Figure, indicator: Indicator | None, unit: str, mixed: bool,

@@ -13,8 +13,9 @@ Modifiers attach to the last main figure; a parenthesised second figure never ta
 "tăng 8%" after "(tương ứng với tỷ lệ ...)" still belongs to the subscribers.
 
 The words naming a figure are looked for before it (from the end of the previous figure's
-clause) and after its unit ("74.521 Tổ CNSCĐ"); both are kept as candidates, and the first
-figure's name is offered as context to the later ones ("... ; tích cực 61,68%").
+clause) and after its unit ("74.521 Tổ CNSCĐ", see `extract_words`); both are kept as candidates,
+and the first figure's name is offered as context to the later ones ("... ; tích cực 61,68%"), the
+paragraph's earlier sentence to a sentence that names nothing itself ("Việt Nam ... thuộc top 10").
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from dataclasses import dataclass, field
 from solieu.catalog.periods import PeriodId
 from solieu.factcheck.extract_numbers import Figure, counted_noun, find_figures
 from solieu.factcheck.extract_periods import Mention, base_period, find_periods, shift_year
+from solieu.factcheck.extract_words import (PLAN_AFTER, after_words, clause_end, clean_phrase,
+                                             parenthesised_after, percent_in_name)
 from solieu.factcheck.names import fold_chars
 
 __all__ = ["Change", "Draft", "parse_sentence", "split_sentences", "clean_phrase"]
@@ -61,7 +64,7 @@ class Draft:
     negated: bool = False                    # "còn 37% ... chưa phê duyệt": counts what is not done
     flags: list[str] = field(default_factory=list)
     nearest: str = ""                        # the words right before the figure, back to a comma
-    object_of: str = ""                      # "yêu cầu 04 doanh nghiệp", "của 04 tỉnh": what makes it a count of objects
+    object_of: str = ""                      # "yêu cầu 04 doanh nghiệp", "của 04 tỉnh": it counts objects
     counted: str = ""                        # "Số thẻ cấp tại ...: 11.600": the thing counted, when no unit is written
     bracketed: bool = False                  # inside parentheses: "(Facebook: 1.572 bài (91%); ...)"
 
@@ -72,26 +75,12 @@ _CHANGE = re.compile(
 )
 _TIMES = re.compile(r"(?:^|\s)gap(?: (?:khoang|hon|gan|tren|xap xi))?\s*$")
 _EQUAL = re.compile(r"(?:^|\s)bang(?: (?:khoang|gan))?\s*$")
-_PLAN_AFTER = re.compile(r"^\s*(?:so voi\s+)?(?:ke hoach|kh\b|muc tieu|chi tieu)")
 _PLAN_BEFORE = re.compile(r"(?:ke hoach|\bkh|muc tieu|chi tieu)(?: nam)?(?: \d{4})?(?: (?:la|dat|de ra))?\s*:?\s*$")
 _BASE = re.compile(r"^\s*,?\s*(?:so voi|so cung ky)\s+")
 _ESTIMATE = re.compile(r"\buoc(?: tinh)?(?: dat)?(?: khoang| dat duoc)?\s*:?\s*$|\buoc\b[^,;]{0,12}$")
 _BOUND = re.compile(r"\b(hon|tren|gan|xap xi|duoi|it nhat|toi thieu|toi da)\s*$")
 _BOUND_WORDS = {"hon": "hơn", "tren": "trên", "gan": "gần", "xap xi": "xấp xỉ", "duoi": "dưới",
                 "it nhat": "ít nhất", "toi thieu": "tối thiểu", "toi da": "tối đa"}
-_AFTER_STOP = re.compile(
-    r"[;()]|\.(?:\s|$)|,\s*(?:tang|giam|dat|so voi|chiem|trong do|voi|bang|tuong ung|gap|cao|xep)\b|"
-    r"\s(?:tang|giam|so voi|dat|voi \d|trong do|chiem|tuong ung|bang)\b"
-)
-_LEADING = re.compile(
-    r"^(?:[\s,;:.\-+–•*)]|va\b|voi\b|trong do(?: co)?\b|dong thoi\b|trong\b|tinh den(?: het)?(?: ngay)?\b|"
-    r"tu dau nam\b|hien(?: nay)?(?: co)?\b|da co\b|cung\b)+"
-)
-_TRAILING = re.compile(
-    r"(?:[\s,:;\-]|\buoc(?: tinh)?(?: dat)?\b|\bdat(?: duoc)?\b|\bla\b|\bkhoang\b|\bhon\b|\bgan\b|\btren\b|"
-    r"\bxap xi\b|\bco\b|\bcon\b|\blen\b|\btoi\b|\bden\b|\bo muc\b|\bduy tri\b|\bvoi\b|\bgom\b|\bcu the\b|"
-    r"\bdat muc\b|\bghi nhan\b|\btang len\b|\bcao hon\b|\bthap hon\b|\bxep\b)+$"
-)
 # Words right before a count that make it the number of objects of an action of the ministry ("làm việc
 # với 09 cơ quan báo chí", "yêu cầu 04 Doanh nghiệp") or the owners of what the words before name
 # ("tổng số DNCNS của 04 tỉnh"): the count of something else than the sentence's indicator.
@@ -115,18 +104,6 @@ def split_sentences(text: str) -> list[str]:
         start = m.end()
     pieces.append(text[start:].strip())
     return [p for p in pieces if p]
-
-
-def clean_phrase(text: str) -> str:
-    """Drop connectors before and verbs after the words that name a figure."""
-    folded = fold_chars(text)
-    m = _LEADING.match(folded)
-    cut = m.end() if m else 0
-    end = len(folded)
-    m = _TRAILING.search(folded[cut:])
-    if m:
-        end = cut + m.start()
-    return " ".join(text[cut:end].split()).strip(" ,;:-")
 
 
 def _blank(text: str, spans: list[tuple[int, int]]) -> str:
@@ -194,14 +171,14 @@ def parse_sentence(sentence: str, line: int, *, year: int | None, convention: st
             consumed = cursor = end
             continue
 
-        if figure.kind == "percent" and _PLAN_AFTER.match(right) or (_EQUAL.search(left) and _PLAN_AFTER.match(right)):
+        if figure.kind == "percent" and PLAN_AFTER.match(right) or (_EQUAL.search(left) and PLAN_AFTER.match(right)):
             if current is None:
                 verb = re.search(r"(?:\bdat|\btuong ung(?: voi)?(?: dat)?|\bbang)\s*$", folded[cursor:figure.start])
                 cut = figure.start - (len(verb.group(0)) if verb else 0)
                 current = _new(sentence, line, None, no_periods[cursor:cut], "", mentions, figure.start)
                 drafts.append(current)
             current.plan_share = figure
-            consumed = cursor = _clause_end(folded, figure.end + _PLAN_AFTER.match(right).end(), nxt)
+            consumed = cursor = clause_end(folded, figure.end + PLAN_AFTER.match(right).end(), nxt)
             continue
 
         if current is not None and _PLAN_BEFORE.search(inner or folded[max(cursor, figure.start - 30):figure.start]):
@@ -221,13 +198,13 @@ def parse_sentence(sentence: str, line: int, *, year: int | None, convention: st
         if figure.kind == "times" and not secondary and current is not None:
             secondary = True      # "cao gấp 1,6 lần trung bình toàn cầu": another indicator
             before = ""
-        swallowed = not secondary and _percent_in_name(sentence, folded, figure, nxt)
+        swallowed = not secondary and percent_in_name(sentence, folded, figure, nxt)
         beyond = figures[index + 2] if index + 2 < len(figures) else None
-        after, after_end = _after(sentence, folded, figure, beyond if swallowed else nxt)
+        after, after_end = after_words(sentence, folded, figure, beyond if swallowed else nxt)
         draft = _new(sentence, line, figure, before, after, mentions, figure.start)
         draft.bracketed = opened >= 0
-        if figure.kind == "" and not secondary:
-            window = max(cursor, figure.start - 30)
+        if figure.kind == "":
+            window = max(cursor, opened + 1, figure.start - 30)
             action = _OBJECT_OF.search(folded, window, figure.start) if _BODIES.match(figure.base) else None
             draft.object_of = sentence[action.start(1):action.end(1)] if action else ""
             draft.counted = "" if figure.unit else counted_noun(clean_phrase(before))
@@ -294,7 +271,7 @@ def _change_words(left: str, right: str, figure: Figure) -> tuple[int, str] | No
     base = _BASE.match(right)
     if figure.kind == "times" and base and _TIMES.search(left):
         return 1, "times"
-    if base and _EQUAL.search(left) and not _PLAN_AFTER.match(right[base.end():]):
+    if base and _EQUAL.search(left) and not PLAN_AFTER.match(right[base.end():]):
         return 1, "ratio"
     return None
 
@@ -306,10 +283,10 @@ def _read_change(sentence: str, folded: str, figure: Figure, nxt: Figure | None,
     end = figure.end
     base = _BASE.match(folded[end:])
     if base:
-        stop = _clause_end(folded, end + base.end(), nxt)
+        stop = clause_end(folded, end + base.end(), nxt)
         change.base_text = sentence[end + base.end():stop].strip()
         end = stop
-        previous = _parenthesised_after(sentence, end, nxt)
+        previous = parenthesised_after(sentence, end, nxt)
         if previous is not None:
             change.previous = previous
             close = sentence.find(")", previous.end)
@@ -346,57 +323,6 @@ def _new(sentence: str, line: int, figure: Figure | None, before: str, after: st
 def _context(phrase: str) -> str:
     """The topic of a sentence's first figure, offered to the later ones ("Tỷ lệ tin tức ...: ")."""
     return phrase.rsplit(":", 1)[0].strip() if ":" in phrase else phrase
-
-
-def _after(sentence: str, folded: str, figure: Figure, nxt: Figure | None) -> tuple[str, int]:
-    """Words naming the figure after it: the unit and what follows, up to the next clause."""
-    measured = figure.kind in ("percent", "points", "times", "rank")
-    start = figure.end if measured else figure.num_end
-    share = re.match(r"\s*\(\s*\d+(?:[.,]\d+)?\s*%\s*\)", sentence[figure.end:])
-    begin = figure.end + share.end() if share else figure.end
-    if share:
-        start = begin
-        if nxt is not None and nxt.start < begin:
-            nxt = None
-    limit = nxt.start if nxt and nxt.start >= begin else len(sentence)
-    m = _AFTER_STOP.search(folded, begin, limit)
-    stop = m.start() if m else limit
-    if figure.kind == "rank":       # "thứ 2 ASEAN, thứ 10 toàn cầu": each rank its own scope
-        scope = re.compile(r",|\s(?:va|voi|trong|so voi)\s").search(folded, begin, stop)
-        stop = scope.start() if scope else stop
-    if measured and sentence[begin:stop].lstrip().startswith(","):
-        stop = begin        # "Tiêu cực 23,92%, tích cực 61,68%": what follows the comma is the next one
-    words = sentence[start:stop].split()
-    if measured and len(words) <= (0 if figure.kind == "rank" else 1):
-        return "", figure.end
-    text = " ".join(words[:14]).strip(" ,;:")
-    return re.sub(r"(?i)\s+(?:ước|ước tính)$", "", text), stop
-
-
-def _percent_in_name(sentence: str, folded: str, figure: Figure, nxt: Figure | None) -> bool:
-    """Is ``nxt`` a percentage inside the words naming the count ``figure`` (no verb, comma or
-    parenthesis between them, more words after it): "52/63 địa phương hoàn thành 100% đến cấp xã"."""
-    return (figure.kind == "" and nxt is not None and nxt.kind == "percent" and nxt.start > figure.end
-            and not re.search(r"[()]", sentence[figure.end:nxt.start])
-            and bool(re.search(r"[^\W\d_]", sentence[figure.end:nxt.start]))
-            and not _AFTER_STOP.search(folded, figure.end, nxt.start)
-            and bool(re.match(r"\s+[^\W\d_]", sentence[nxt.end:])) and not _PLAN_AFTER.match(folded[nxt.end:]))
-
-
-def _clause_end(folded: str, at: int, nxt: Figure | None) -> int:
-    """End of a "so với ..." or "kế hoạch ..." phrase: the next comma, parenthesis or clause."""
-    limit = nxt.start if nxt else len(folded)
-    m = re.compile(r"[,;()]|\.(?:\s|$)|\s(?:va|dat|tang|giam|trong do)\s").search(folded, at, limit)
-    return m.start() if m else limit
-
-
-def _parenthesised_after(sentence: str, at: int, nxt: Figure | None) -> Figure | None:
-    """The figure in "(582.432 bưu gửi)" right after a base phrase, if that is all the parenthesis says."""
-    m = re.match(r"\s*\(\s*", sentence[at:])
-    if not m or nxt is None or nxt.start != at + m.end():
-        return None
-    rest = sentence[nxt.end:]
-    return nxt if re.match(r"\s*\)", rest) else None
 
 
 def _targets(figures: list[Figure], previous: list[Draft] | None) -> list[Draft]:

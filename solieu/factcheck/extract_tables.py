@@ -11,7 +11,10 @@ previous value, not a figure of 2021 in its own right). An empty cell of an uppe
 belongs to the merged cell on its left when the row below has a cell there, as Word exports it.
 
 The value column is the one of the document's period (or "Lũy kế ..."); other period columns
-(months, quarters) give statements of their own. The row's label names the indicator, with the
+(months, quarters) give statements of their own. In a half-year report, a column headed by the
+year ("2022") next to a forecast of the whole year ("Dự kiến cả năm") holds the half year, and a
+growth column then compares the whole-year forecast with the year before it ("2021"), the column
+of the same kind of period. The row's label names the indicator, with the
 unit in parentheses ("Doanh thu (tỷ đồng)"); the table's caption line helps when the label alone
 is vague ("Trong nước" under "Doanh thu dịch vụ Truyền hình trả tiền OTTTV").
 """
@@ -21,9 +24,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from solieu.catalog.periods import PeriodId
+from solieu.catalog.periods import PeriodId, PeriodType
 from solieu.factcheck.extract_numbers import Figure, find_figures
-from solieu.factcheck.extract_periods import find_periods, header_period
+from solieu.factcheck.extract_periods import find_periods, header_period, shift_year
 from solieu.factcheck.extract_sentences import Change, Draft
 from solieu.factcheck.names import fold
 from solieu.factcheck.read import Table
@@ -70,6 +73,7 @@ def table_drafts(table: Table, *, caption: str = "", caption_unit: str = "", yea
     columns = _columns(header_rows, [row for _, row in data], width, year)
     label = next((c for c in columns if c.role == "label"), None)
     values = [c for c in columns if c.role == "value"]
+    notes = _year_to_date(values, document_period)
     main = _main(values, columns, document_period)
     unknown = [c for c in columns if c.role == "unknown"]
     flags: list[str] = []
@@ -85,6 +89,7 @@ def table_drafts(table: Table, *, caption: str = "", caption_unit: str = "", yea
         if earlier:
             earlier[-1].role = "previous"
             previous = [earlier[-1]]
+    compared = _compared(main, previous, values)
     drafts: list[Draft] = []
     extra_previous: dict[int, Figure] = {}
     for line, row in data:
@@ -114,23 +119,57 @@ def table_drafts(table: Table, *, caption: str = "", caption_unit: str = "", yea
             figure = figures[column.index][0]
             draft = Draft(line=line, quote=quote, figure=figure, phrases=list(phrases), kind="table",
                           unit=figure.unit or column.unit or unit, period=column.period or document_period,
-                          estimate=column.estimate, flags=list(flags))
+                          estimate=column.estimate, flags=list(flags) + notes.get(column.index, []))
+            if column is compared:
+                _attach(draft, row, columns, figures, previous, ("change", "previous"))
             if column is main:
-                _attach(draft, row, columns, figures, previous)
+                _attach(draft, row, columns, figures, previous, ("plan_value", "plan_share"))
                 if draft.previous is None and not draft.changes and line in extra_previous:
                     draft.previous = extra_previous[line]
             drafts.append(draft)
     return drafts
 
 
-def _attach(draft: Draft, row: list[str], columns: list[Column], figures: dict, previous: list[Column]) -> None:
-    prev = next((figures[c.index][0] for c in previous if figures[c.index]), None)
+def _year_to_date(values: list[Column], period: PeriodId | None) -> dict[int, list[str]]:
+    """ "2021 | 2022 | Dự kiến cả năm" in a half-year report: next to the whole year's forecast, the
+    column headed by the report's year holds the part of the year reported, not the whole year."""
+    if period is None or period.type is PeriodType.YEAR:
+        return {}
+    whole = PeriodId.year_of(period.end_date.year)
+    of_year = [c for c in values if c.period == whole]
+    if not any(c.estimate for c in of_year):
+        return {}
+    notes = {}
+    for column in of_year:
+        if not column.estimate:
+            column.period = period
+            notes[column.index] = [f'Cột "{column.header}" đứng cạnh cột dự kiến cả năm {whole.code}: hiểu là '
+                                   f"kỳ của báo cáo ({period.code}), không phải cả năm."]
+    return notes
+
+
+def _compared(main: Column | None, previous: list[Column], values: list[Column]) -> Column | None:
+    """The value column the growth column compares with the previous one: the column of the same
+    kind of period a year later ("2021 | 6 tháng 2022 | Dự kiến cả năm 2022 | Tăng trưởng" compares
+    the years), else the main column."""
+    base = previous[0] if previous else None
+    if main is None or base is None or base.same_period or base.period is None or main.period is None:
+        return main
+    if base.period.type is main.period.type:
+        return main
+    later = [c for c in values if c.period == shift_year(base.period, 1)]
+    return later[0] if later else main
+
+
+def _attach(draft: Draft, row: list[str], columns: list[Column], figures: dict, previous: list[Column],
+            roles: tuple[str, ...]) -> None:
+    prev = next((figures[c.index][0] for c in previous if figures[c.index]), None) if "previous" in roles else None
     base_column = previous[0] if previous else None
-    if base_column is not None and not base_column.same_period and base_column.period is not None:
+    if "previous" in roles and base_column is not None and not base_column.same_period and base_column.period:
         draft.base_override = base_column.period
     for column in columns:
         found = figures[column.index]
-        if not found:
+        if not found or column.role not in roles:
             continue
         figure = found[0]
         if column.role == "change":
@@ -207,6 +246,8 @@ def _classify(column: Column, texts: list[str], year: int | None) -> None:
             column.period = header_period(text, year)
             return
         period = header_period(text, year)
+        if period is None and year and re.search(r"\bca nam\b", f):
+            period = PeriodId.year_of(year)      # "Dự kiến cả năm": the whole of the report's year
         if period is not None:
             column.period = period
             if re.search(r"so sanh|cung ky", everything) and not re.search(r"luy ke 6|^luy ke", f):

@@ -10,7 +10,8 @@ Several indicators share a name ("Doanh thu", "Nộp ngân sách" exist in every
 of the section the sentence is in ("1. Lĩnh vực Bưu chính") breaks the tie, and so does the unit
 written after the number (a "%" is not a count of households). When the best candidate is weak or
 two candidates are equally good, the answer is no indicator plus a Vietnamese flag: a wrong code
-would be checked and imported silently, a missing one is shown to a person.
+would be checked and imported silently, a missing one is shown to a person. (`Catalog.closer`
+lets the caller break a tie with the words right next to the figure, when they clearly favour one.)
 
 The catalog is read from the YAML files the loader also reads, not from the database, so the
 extractor and its tests run without Django.
@@ -75,7 +76,7 @@ ABBREVIATIONS = {
     "httt": "he thong thong tin", "vphc": "vi pham hanh chinh", "cds": "chuyen doi so",
     "ubqg": "uy ban quoc gia", "ndxp": "nen tang tich hop chia se du lieu quoc gia", "ip": "ip", "tk": "tai khoan", "sp": "san pham",
     "bc": "buu chinh", "cp": "chinh phu", "cpdt": "chinh phu dien tu", "ttcs": "thong tin co so",
-    "kts": "kinh te so", "cnicts": "cong nghiep ict", "gtvt": "giao thong van tai",
+    "kts": "kinh te so", "cnicts": "cong nghiep ict", "gtvt": "giao thong van tai", "top": "thu hang",
 }
 # Dropped before folding, while "số" (number) still differs from "sơ" (hồ sơ) and "sở" (cơ sở).
 STOPWORDS = {
@@ -92,9 +93,7 @@ _UNIT_IN_PARENS = re.compile(
     re.IGNORECASE,
 )
 
-
-# Words the reports use for what the catalog names otherwise: "thuộc top 10 toàn cầu" is a rank in the world.
-_SYNONYMS = [(re.compile(r"(?i)\btoàn cầu\b"), "thế giới"), (re.compile(r"(?i)\btop\b"), "thứ hạng")]
+_WORLD = re.compile(r"(?i)\btoàn cầu\b")       # "thuộc top 10 toàn cầu": a rank (thứ hạng) in the world (thế giới)
 
 
 def words(text: str) -> list[str]:
@@ -102,8 +101,7 @@ def words(text: str) -> list[str]:
     text = _UNIT_IN_PARENS.sub(" ", unicodedata.normalize("NFC", text))
     text = re.sub(r"(?i)tt\s*&\s*tt", " tttt ", text)
     text = re.sub(r"(\d)\.(\d{3})", r"\1\2", text)
-    for pattern, same in _SYNONYMS:
-        text = pattern.sub(same, text)
+    text = _WORLD.sub("thế giới", text)
     out: list[str] = []
     previous = ""
     for original in re.split(r"[^\w%]+", text.lower()):
@@ -228,15 +226,11 @@ class Catalog:
         return Match(found.code, found.score, list(found.flags), list(found.candidates))
 
     def closer(self, text: str, codes: list[str]) -> str | None:
-        """Of indicators that tie on a whole phrase, the one whose names share strictly more
-        consecutive word pairs with ``text`` (the words nearest the figure), else None:
-        "..., số phí thu được ... đạt 25.306.218.000 đồng" is the fee collected ("thu được"),
-        not the budget payment the sentence began with."""
+        """Of tied ``codes``, the one sharing strictly most word pairs with ``text`` (the words next to
+        the figure: "số phí thu được ... đạt 25.306.218.000 đồng" is the fee collected), else None."""
         pairs = _word_pairs(text)
         shared = sorted(((len(pairs & self._pairs.get(code, set())), code) for code in codes), reverse=True)
-        if len(shared) < 2 or shared[0][0] == 0 or shared[0][0] == shared[1][0]:
-            return None
-        return shared[0][1]
+        return shared[0][1] if len(shared) > 1 and shared[0][0] > shared[1][0] else None
 
     def _match(self, phrase: str, sector: tuple[str, ...], unit: str | None) -> Match:
         tokens = words(phrase)
@@ -287,7 +281,8 @@ class Catalog:
                 score *= 0.85       # only common words ("tỷ lệ", "doanh thu") and another sector
             if unit is not None:
                 score += unit_fit(unit, indicator.unit)
-            score -= QUALIFIER_PENALTY * len(qualifiers ^ self._qualifiers[code])
+            differ = qualifiers ^ self._qualifiers[code]
+            score -= QUALIFIER_PENALTY * (len(differ) + len(differ & REGIONS))
             if score > scores.get(code, -1.0):
                 scores[code] = score
         return scores
@@ -296,8 +291,9 @@ class Catalog:
 # Words that tell sibling indicators apart ("Lũy kế giao dịch" is not "Số giao dịch", "bưu gửi
 # mật" is not "bưu gửi"): a phrase and an indicator should agree on them.
 QUALIFIERS = ("luy ke", "mat", "trung binh", "hang ngay", "binh quan", "tang them", "con lai", "dang hoat dong",
-              "kt1", "the gioi", "asean", "khu vuc", "xep hang", "thu hang", "quy doi")
-QUALIFIER_PENALTY = 0.1
+              "kt1", "the gioi", "asean", "chau a", "dong nam a", "khu vuc", "xep hang", "thu hang", "quy doi")
+QUALIFIER_PENALTY = 0.1      # twice for the regions: "thứ 2 ASEAN" is no rank in the world
+REGIONS = frozenset({"the gioi", "asean", "chau a", "dong nam a", "khu vuc"})
 
 
 def _qualifiers(folded: str) -> frozenset[str]:

@@ -273,3 +273,133 @@ def test_document_period_from_the_title():
                        ("001_c1f38d621d9f314f.txt", None)]:
         found = document_period((SEEDS / name).read_text(encoding="utf-8").split("\n"))
         assert (found.code if found else None) == code
+
+
+# --- counts of something else, names cut by a number, ties, ranks ----------------------------------
+
+def test_count_of_the_objects_of_an_action_is_not_the_indicator():
+    found = _one(TITLE + "8. Lĩnh vực Tổng hợp\n\n+ Phối hợp, xử lý và yêu cầu 04 Doanh nghiệp cung cấp dịch vụ "
+                 "chữ ký số chủ động tạm dừng việc phát triển thuê bao mới.\n")
+    [s] = [s for s in found if s.value == Decimal("4")]
+    assert s.indicator_code is None and any('"yêu cầu"' in flag for flag in s.flags)
+
+
+def test_count_after_cua_counts_its_own_noun():
+    found = _one(TITLE + "7. Lĩnh vực Công nghiệp ICT\n\n- Số doanh nghiệp công nghệ số ước đạt 67.300 doanh nghiệp "
+                 "(tổng số DNCNS của 04 tỉnh này chiếm hơn 72% tổng số DNCNS của cả nước).\n")
+    assert found[0].indicator_code == "ICT_DIGITAL_TECH_ENTERPRISES" and found[0].value == Decimal("67300")
+    [four] = [s for s in found if s.value == Decimal("4")]
+    assert four.indicator_code is None and any('sau "của"' in flag for flag in four.flags)
+
+
+def test_what_a_name_starting_with_so_counts_decides_between_indicators():
+    found = _one(TITLE + "10. Lĩnh vực Báo chí\n\n- Tổng số thẻ nhà báo toàn quốc: 18.977 (Số thẻ cấp tại cơ quan "
+                 "báo in, báo điện tử: 11.600; Số thẻ cấp tại cơ quan báo nói, báo hình: 7.377).\n")
+    assert {s.indicator_code for s in found} == {"PRESS_CARDS"}
+    assert [s.value for s in found if not s.flags] == [Decimal("18977")]
+
+
+def test_a_percentage_inside_a_name_is_not_a_figure():
+    found = _one(TITLE + "3. Lĩnh vực Chuyển đổi số\n\n- Đã có 63/63 địa phương thành lập 74.521 Tổ CNSCĐ, trong đó "
+                 "52/63 địa phương hoàn thành 100% đến cấp xã.\n")
+    assert Decimal("100") not in [s.value for s in found]
+    [s] = [s for s in found if s.part == 52]
+    assert s.indicator_code == "DX_PROVINCES_FULL_COMMUNE_TEAMS" and "100%" in s.indicator_text
+
+
+def test_words_next_to_the_figure_break_a_tie():
+    [fee, budget] = _one(
+        TITLE + "5. Lĩnh vực An toàn thông tin mạng\n\n- Đóng góp vào ngân sách nhà nước từ nguồn thu phí duy trì hệ "
+        "thống kiểm tra trạng thái chứng thư số, số phí thu được lũy kế từ đầu năm của Trung tâm Chứng thực điện tử "
+        "quốc gia đạt 25.306.218.000 đồng; lũy kế số nộp ngân sách nhà nước từ đầu năm 2023 đến hết quý II đạt "
+        "3.797.821.650 đồng.\n")
+    assert (fee.indicator_code, budget.indicator_code) == ("INFOSEC_NEAC_FEE_REVENUE", "INFOSEC_NEAC_STATE_BUDGET")
+    assert any("chọn INFOSEC_NEAC_FEE_REVENUE" in flag for flag in fee.flags)
+
+
+def test_ranks_each_with_its_scope():
+    found = _one(TELECOM + "- Tỷ lệ sử dụng IPv6 trên mạng Internet Việt Nam đạt 57,6%. Việt Nam đứng thứ 2 ASEAN, "
+                 "thứ 10 toàn cầu, thứ 3 Châu Á.\n")
+    ranks = {s.value: s.indicator_code for s in found if s.unit_text == "thứ hạng"}
+    assert ranks == {Decimal("2"): None, Decimal("10"): "TELECOM_IPV6_RANK", Decimal("3"): None}
+
+
+# --- tables: periods named by the header, growth in points, rows that are parts ---------------------
+
+def _table(caption: str, header: list[str], rows: list[list[str]], heading: str = "") -> str:
+    lines = [caption, "", "\t".join(header)] + ["\t".join(row) for row in rows]
+    return TITLE.replace("2023", "2022") + heading + "\n".join(lines) + "\n"
+
+
+def test_year_column_next_to_a_whole_year_forecast_is_the_report_period():
+    text = _table("Doanh thu dịch vụ Truyền hình trả tiền OTTTV (Đơn vị tính: Tỷ đồng)",
+                  ["Nội dung", "2021", "2022", "Dự kiến cả năm", "Tăng trưởng"],
+                  [["Trong nước", "634", "370", "740", "Tăng 16 %"]], "7. Lĩnh vực Phát thanh, truyền hình\n\n")
+    found = {s.period_code: s for s in _one(text)}
+    assert (found["2022S1"].value, found["2022S1"].change) == (Decimal("370"), None)
+    year = found["2022"]
+    assert (year.value, year.estimate, year.previous_value, year.change, year.change_base_period) == (
+        Decimal("740"), True, Decimal("634"), Decimal("16"), "2021")
+
+
+def test_growth_of_a_rate_in_points():
+    text = _table("Số liệu tổng quan", ["Stt", "Chỉ tiêu", "6 tháng đầu năm 2022", "Năm 2021", "Tăng trưởng"],
+                  [["1", "Tỷ lệ doanh thu dịch vụ/tổng doanh thu (%)", "56,8%", "40,7%", "16,1%"],
+                   ["2", "Tấn công mạng (cuộc)", "6.641", "4.815", "37,9%"]], "5. Lĩnh vực An toàn thông tin mạng\n\n")
+    rate, attacks = _one(text)
+    assert (rate.change, rate.change_kind) == (Decimal("16.1"), "points")
+    assert (attacks.change, attacks.change_kind) == (Decimal("37.9"), "percent")
+
+
+def test_rows_named_only_by_the_caption_are_parts():
+    text = _table("Doanh thu dịch vụ Truyền hình trả tiền OTTTV (Đơn vị tính: Tỷ đồng)", ["Nội dung", "2022"],
+                  [["Trong nước", "370"], ["Nước ngoài XBG vào Việt Nam", "2.610"]],
+                  "7. Lĩnh vực Phát thanh, truyền hình\n\n")
+    found = _one(text)
+    assert len(found) == 2 and all(any("thành phần" in flag for flag in s.flags) for s in found)
+
+
+# --- parts in sentences --------------------------------------------------------------------------
+
+DECON = TITLE.replace("2023", "2022") + "6. Lĩnh vực Kinh tế số\n\n"
+
+
+def test_lines_listed_after_trong_do_co_are_parts():
+    found = _one(DECON + "- 35/35 nền tảng số quốc gia đã được đưa vào sử dụng. Bộ TT&TT đã công bố 50 nền tảng số, "
+                 "trong đó có:\n\n- + Đã công bố 18 nền tảng số phổ biến phục vụ chính quyền số;\n"
+                 "- + Đã công bố 16 nền tảng số phổ biến phục vụ người dân.\n")
+    published = [s for s in found if s.indicator_code == "DECON_PUBLISHED_DIGITAL_PLATFORMS"]
+    assert [(s.value, any("thành phần" in f for f in s.flags)) for s in published] == [
+        (Decimal("50"), False), (Decimal("18"), True), (Decimal("16"), True)]
+
+
+def test_a_parenthesised_list_and_a_sub_list_give_parts():
+    found = _one(TITLE + "11. Lĩnh vực Phát thanh, truyền hình, thông tin điện tử\n\n- Từ ngày 01/7/2023 đến ngày "
+                 "24/7/2023:\n\n+ Facebook đã chặn, gỡ bỏ 224 bài viết sai sự thật (tỷ lệ 90%).\n\n"
+                 "+ Google đã gỡ 1.052 videos vi phạm trên Youtube (tỷ lệ 91%).\n")
+    rates = [s for s in found if s.indicator_code == "BROADCAST_TAKEDOWN_RATE"]
+    assert len(rates) == 2 and all(any("thành phần" in f for f in s.flags) for s in rates)
+
+
+def test_fractions_of_different_wholes_are_parts():
+    found = _one(TITLE + "3. Lĩnh vực Chuyển đổi số\n\n- 22/22 bộ, cơ quan ngang bộ đã ban hành chương trình/kế "
+                 "hoạch/đề án chuyển đổi số giai đoạn 5 năm;\n\n- 60/63 tỉnh, thành phố trực thuộc Trung ương đã ban "
+                 "hành chương trình/kế hoạch/đề án chuyển đổi số giai đoạn 5 năm.\n")
+    plans = [s for s in found if s.indicator_code == "DX_5YEAR_PLAN_UNITS"]
+    assert len(plans) == 2 and all(any("thành phần" in f for f in s.flags) for s in plans)
+
+
+def test_seed_findings_come_from_the_reports_not_from_misreadings():
+    """What the checks report on the seeds are their own disagreements: no count of something else
+    ("04 tỉnh", "09 cơ quan báo chí"), no part taken for the total, no growth paired with the wrong column."""
+    from solieu.factcheck.checks import check_all
+
+    names = ("000_d64712951b28f459.txt", "001_c1f38d621d9f314f.txt", "002_4df084ab26acfca6.txt")
+    findings = check_all([s for name in names for s in statements_of(name)])
+    places = {f"{s.document[:3]}:{s.line}" for f in findings for s in f.statements}
+    misread = {"002:234", "002:239", "002:336", "002:337", "002:338", "002:428", "002:430", "002:431", "002:432",
+               "002:509", "002:581", "002:592", "002:616", "002:652", "002:803", "001:119", "001:121"}
+    assert not places & misread
+    assert [f.kind for f in findings if f.kind == "conflict"] == []
+    ott = [f for f in findings if f.statements[0].indicator_code == "BROADCAST_OTT_TV_REVENUE"]
+    assert [f.message for f in ott] == ["740 so với 634 là tăng 16,72%, văn bản ghi tăng 16%."]

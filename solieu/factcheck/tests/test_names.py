@@ -96,3 +96,21 @@ def test_sector_of_headings(catalog, heading, sector):
 def test_catalog_is_read_once(catalog):
     assert load_catalog() is catalog
     assert len(catalog.indicators) == 275
+
+
+def test_top_and_toan_cau_name_a_rank_in_the_world(catalog):
+    assert words("thuộc top 10 toàn cầu") == ["thuoc", "thu", "hang", "10", "the", "gioi"]
+    assert catalog.match("thứ hạng Việt Nam vượt qua Mỹ, thuộc top toàn cầu", sector="telecom",
+                         unit="thứ hạng").code == "TELECOM_IPV6_RANK"
+
+
+def test_a_rank_in_a_region_is_not_the_rank_in_the_world(catalog):
+    assert catalog.match("thứ hạng Việt Nam đứng thứ ASEAN IPv6", sector="telecom", unit="thứ hạng").code is None
+
+
+def test_words_next_to_the_figure_tell_tied_indicators_apart(catalog):
+    tied = ["INFOSEC_NEAC_STATE_BUDGET", "INFOSEC_NEAC_FEE_REVENUE"]
+    assert catalog.closer("số phí thu được lũy kế từ đầu năm", tied) == "INFOSEC_NEAC_FEE_REVENUE"
+    usd = ["ICT_MAKE_IN_VIETNAM_VALUE_USD", "ICT_REVENUE_USD"]
+    assert catalog.closer("giá trị", usd) == "ICT_MAKE_IN_VIETNAM_VALUE_USD"
+    assert catalog.closer("đạt", tied) is None
