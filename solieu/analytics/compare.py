@@ -11,6 +11,7 @@ from functools import cached_property
 
 from solieu.catalog.models import FormAssignment, FormRow, Indicator, ReportingUnit, Target
 from solieu.catalog.periods import PeriodId
+from solieu.collection.models import DataValue
 
 from .aggregate import Result, counted
 from .scope import CURRENT, Scope, lineage
@@ -123,8 +124,6 @@ def reporting_count(indicator, pid, scope=None, *, kind=ReportingUnit.Kind.PROVI
         provinces = lineage(scope.province) if scope.boundaries == CURRENT else [scope.province]
         expected = expected.filter(unit__province__in=provinces)
     expected_ids = set(expected.values_list("unit_id", flat=True))
-    from solieu.collection.models import DataValue
-
     reported = counted(DataValue.objects.current(), include_submitted).filter(
         indicator=indicator, unit_id__in=expected_ids,
         period__start_date__gte=pid.start_date, period__end_date__lte=pid.end_date,

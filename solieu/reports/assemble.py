@@ -137,6 +137,13 @@ def _lower_first(runs):
     return runs
 
 
+def figure_period(indicator, pid: PeriodId) -> PeriodId:
+    """Flows are reported since the start of the year; stocks at the period's end."""
+    if indicator.time_aggregation == Indicator.TimeAggregation.FLOW:
+        return pid.year_to_date()
+    return pid
+
+
 def next_label(pid: PeriodId) -> str:
     if pid.type == PeriodType.SIX_MONTHS and pid.index == 1:
         return f"6 tháng cuối năm {pid.year}"
@@ -254,10 +261,7 @@ class Builder:
         return fill(self.w["plan"]["reached"], values)
 
     def figure_period(self, indicator):
-        """Flows are reported since the start of the year; stocks at the period's end."""
-        if indicator.time_aggregation == Indicator.TimeAggregation.FLOW:
-            return self.req.pid.year_to_date()
-        return self.req.pid
+        return figure_period(indicator, self.req.pid)
 
     def sentence(self, code, companion=None) -> Paragraph | None:
         indicator = Indicator.objects.filter(code=code).select_related("numerator", "denominator").first()
@@ -344,7 +348,7 @@ class Builder:
             runs = [Run(self.w["overview_intro"].format(period=self.req.pid.label()))]
             for n, p in enumerate(sentences):
                 runs += (_lower_first(list(p.runs)) if n == 0 else [Run(" ")] + list(p.runs))
-            blocks.append(Paragraph(fill("", {}) + runs))
+            blocks.append(Paragraph(runs))
         if table:
             blocks.append(table)
         return Section("", 1, blocks)
@@ -636,13 +640,16 @@ def _last_subperiod(pid: PeriodId, ptype: PeriodType) -> PeriodId | None:
     return sub if sub.end_date == pid.end_date and sub.start_date >= pid.start_date else None
 
 
-def default_link(fig: Figure, req: ReportRequest) -> str:
+def breakdown_url(req: ReportRequest, indicator_code: str, period_code: str, kind: str = "value") -> str:
+    """The page that shows what a figure is made of, with the report's choices."""
     from django.urls import reverse
 
-    if not fig.indicator_code:
-        return ""
-    params = req.params() | {"indicator": fig.indicator_code, "period": fig.period_code, "kind": fig.kind}
+    params = req.params() | {"indicator": indicator_code, "period": period_code, "kind": kind}
     return reverse("reports:figure") + "?" + urlencode(params)
+
+
+def default_link(fig: Figure, req: ReportRequest) -> str:
+    return breakdown_url(req, fig.indicator_code, fig.period_code, fig.kind) if fig.indicator_code else ""
 
 
 def build_report(request: ReportRequest, link=None) -> Report:

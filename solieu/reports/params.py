@@ -13,10 +13,10 @@ from solieu.catalog.periods import PeriodError, PeriodId, PeriodType
 
 from .assemble import ReportRequest
 
-TYPE_LABELS = [
-    (PeriodType.MONTH, "Báo cáo tháng"), (PeriodType.QUARTER, "Báo cáo quý"),
-    (PeriodType.SIX_MONTHS, "Báo cáo 6 tháng"), (PeriodType.NINE_MONTHS, "Báo cáo 9 tháng"),
-    (PeriodType.YEAR, "Báo cáo năm"),
+# (period type, group label, how many recent periods to offer)
+PERIOD_CHOICES = [
+    (PeriodType.MONTH, "Tháng", 18), (PeriodType.QUARTER, "Quý", 8), (PeriodType.SIX_MONTHS, "6 tháng", 6),
+    (PeriodType.NINE_MONTHS, "9 tháng", 3), (PeriodType.YEAR, "Năm", 4),
 ]
 
 
@@ -28,17 +28,21 @@ def latest_ended(ptype: PeriodType, today: date) -> PeriodId:
     return pid.previous() if pid.end_date >= today else pid
 
 
-def period_choices(today: date):
-    """Recent ended periods of each report type, newest first, grouped for a <select>."""
-    counts = {PeriodType.MONTH: 18, PeriodType.QUARTER: 8, PeriodType.SIX_MONTHS: 6, PeriodType.NINE_MONTHS: 3,
-              PeriodType.YEAR: 4}
+def period_choices(today: date, selected: PeriodId | None = None):
+    """Recent ended periods of each type, newest first, grouped for a <select>; the selected
+    period is added to its group when it is older (or not ended yet)."""
     groups = []
-    for ptype, label in TYPE_LABELS:
+    for ptype, label, count in PERIOD_CHOICES:
         pid, items = latest_ended(ptype, today), []
-        for _ in range(counts[ptype]):
+        for _ in range(count):
             items.append((pid.code, pid.label_title()))
-            pid = pid.previous() if ptype != PeriodType.NINE_MONTHS else PeriodId.nine_months(pid.year - 1)
+            pid = pid.previous()
+        if selected is not None and selected.type == ptype and selected.code not in dict(items):
+            items.append((selected.code, selected.label_title()))
+            items.sort(key=lambda item: PeriodId.parse(item[0]).start_date, reverse=True)
         groups.append((label, items))
+    if selected is not None and selected.type == PeriodType.RANGE:
+        groups.append(("Khoảng thời gian", [(selected.code, selected.label_title())]))
     return groups
 
 

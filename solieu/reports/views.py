@@ -29,7 +29,7 @@ def _context(request, req):
     return {
         "req": req,
         "query": urlencode(req.params()),
-        "period_groups": period_choices(timezone.localdate()),
+        "period_groups": period_choices(timezone.localdate(), req.pid),
         "scopes": scope_choices(request.user),
         "sectors": Sector.objects.exclude(code="overview") if req.scope.is_national else [],
         "boundary_labels": BOUNDARY_LABELS.items(),

@@ -12,20 +12,17 @@ data values.
 """
 
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal
-from urllib.parse import urlencode
 
-from django.urls import NoReverseMatch, reverse
 
 from solieu.analytics.compare import compare
 from solieu.analytics.scope import Scope, ranking
 from solieu.catalog.models import Form, Indicator, Sector
 from solieu.catalog.periods import PeriodId, PeriodType
 from solieu.reports.assemble import (
-    Builder, ReportRequest, decimals_of, layout, number_text, percent_text, unit_suffix,
+    Builder, ReportRequest, breakdown_url, decimals_of, figure_period, layout, number_text, percent_text,
+    unit_suffix,
 )
-from solieu.reports.params import latest_ended
 
 MAX_CHARTS = 4
 MONTH_CATEGORY = "T"      # Builder.trend_chart names months "T1".."T12", quarters "Quý I".."Quý IV"
@@ -35,33 +32,11 @@ ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
 # --- links ------------------------------------------------------------------------------
 
 def figure_link(code: str, pid: PeriodId, scope: Scope, include_submitted=False, kind="value") -> str:
-    """The breakdown page of a figure; "" while the route does not exist."""
-    try:
-        base = reverse("reports:figure")
-    except NoReverseMatch:
-        return ""
-    params = {"indicator": code, "period": pid.code, "scope": scope.code, "boundaries": scope.boundaries,
-              "kind": kind}
-    if include_submitted:
-        params["submitted"] = "1"
-    return base + "?" + urlencode(params)
-
-
-def safe_reverse(name: str) -> str:
-    try:
-        return reverse(name)
-    except NoReverseMatch:
-        return ""
+    """The breakdown page of a figure, as the report links it."""
+    return breakdown_url(ReportRequest(pid, scope, include_submitted=include_submitted), code, pid.code, kind)
 
 
 # --- periods ----------------------------------------------------------------------------
-
-def figure_period(indicator: Indicator, pid: PeriodId) -> PeriodId:
-    """As in the report (`Builder.figure_period`): flows since 1 January, stocks at the end."""
-    if indicator.time_aggregation == Indicator.TimeAggregation.FLOW:
-        return pid.year_to_date()
-    return pid
-
 
 def period_caption(pid: PeriodId) -> str:
     """"6 tháng đầu năm 2026"; a cumulative range from 1 January to a month's end reads
@@ -76,30 +51,6 @@ def period_caption(pid: PeriodId) -> str:
 
 
 BOUNDARY_CHOICES = [("current", "Theo địa giới hiện nay"), ("reported", "Theo số liệu đã báo cáo")]
-
-PERIOD_CHOICES = [
-    (PeriodType.MONTH, "Tháng", 18), (PeriodType.QUARTER, "Quý", 8), (PeriodType.SIX_MONTHS, "6 tháng", 6),
-    (PeriodType.NINE_MONTHS, "9 tháng", 3), (PeriodType.YEAR, "Năm", 4),
-]
-
-
-def period_choices(today: date, selected: PeriodId | None = None) -> list[tuple[str, list[tuple[str, str]]]]:
-    """Recent ended periods of each type, newest first, grouped for a <select>; the selected
-    period is added to its group when it is older (or not ended yet)."""
-    groups = []
-    for ptype, label, count in PERIOD_CHOICES:
-        pid, items = latest_ended(ptype, today), []
-        for _ in range(count):
-            items.append((pid.code, pid.label_title()))
-            pid = pid.previous()
-        if selected is not None and selected.type == ptype and selected.code not in dict(items):
-            items.append((selected.code, selected.label_title()))
-            items.sort(key=lambda item: PeriodId.parse(item[0]).start_date, reverse=True)
-        groups.append((label, items))
-    if selected is not None and selected.type == PeriodType.RANGE:
-        groups.append(("Khoảng thời gian", [(selected.code, selected.label_title())]))
-    return groups
-
 
 # --- key figure cards -------------------------------------------------------------------
 

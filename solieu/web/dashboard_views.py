@@ -5,13 +5,14 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from solieu.analytics.scope import BOUNDARY_LABELS
-from solieu.reports.params import read_request, scope_choices
+from solieu.reports.params import period_choices, read_request, scope_choices
 
-from .dashboard import BOUNDARY_CHOICES, build_dashboard, period_choices, ranking_choices, safe_reverse
+from .dashboard import BOUNDARY_CHOICES, build_dashboard, ranking_choices
 
 TEMPLATE = "web/dashboard.html"
 
@@ -29,7 +30,7 @@ def dashboard(request):
         message = str(denied) or "Bạn không được xem số liệu tổng hợp của phạm vi này."
         return render(request, TEMPLATE, {"denied": message}, status=403)
     data = build_dashboard(req.pid, req.scope, req.include_submitted, request.GET.get("rank"))
-    builder = safe_reverse("reports:builder")
+    builder = reverse("reports:builder")
     context = {
         "dash": data,
         "req": req,
@@ -38,7 +39,7 @@ def dashboard(request):
         "boundary_labels": [(code, label, BOUNDARY_LABELS[code]) for code, label in BOUNDARY_CHOICES],
         "rank_choices": ranking_choices() if req.scope.is_national else [],
         "rank_code": data.ranking.indicator.code if data.ranking else "",
-        "report_url": builder + "?" + urlencode(req.params()) if builder else "",
+        "report_url": builder + "?" + urlencode(req.params()),
         "computed_at": timezone.localtime(),
     }
     return render(request, TEMPLATE, context)

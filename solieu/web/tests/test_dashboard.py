@@ -17,7 +17,8 @@ from solieu.catalog.models import DisaggregationOption, Form, FormAssignment, In
 from solieu.catalog.periods import PeriodId
 from solieu.collection import workflow
 from solieu.collection.models import DataValue, Submission, SubmissionStatus
-from solieu.web.dashboard import figure_link, period_choices
+from solieu.reports.params import period_choices
+from solieu.web.dashboard import figure_link
 
 URL = "/bang-dieu-khien/"
 PERIOD = "2026S1"
