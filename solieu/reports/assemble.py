@@ -536,10 +536,9 @@ class Builder:
                 "form": form.code, "form_name": f"{form.name}, {sub.label()}",
                 "actual": count(len(actual), "số đơn vị đã gửi"), "expected": count(len(flat), "số đơn vị phải gửi"),
                 "on_time": count(len(on_time), "số đơn vị gửi đúng hạn")})
-            if late:
-                runs.append(Run(" " + r["late"].format(units=_names(late))))
-            if missing:
-                runs.append(Run(" " + r["missing"].format(units=_names(missing))))
+            for key, units, what in (("late", late, "gửi muộn"), ("missing", missing, "chưa gửi")):
+                if units:
+                    runs += fill(" " + r[key], {"units": self._unit_names(units, sub, f"{label}: số đơn vị {what}")})
             paragraphs.append(Paragraph(runs, "bullet"))
         r = self.w["reporting"]
         if not paragraphs:
@@ -548,6 +547,16 @@ class Builder:
         basis = r["basis_submitted" if self.req.include_submitted else "basis_approved"]
         paragraphs.append(Paragraph([Run(basis.format(at=f"{at:%H:%M} ngày {format_date(at.date())}"))], "note"))
         return paragraphs
+
+    def _unit_names(self, units, pid, label, limit=12) -> list[Run]:
+        """"Sở A, Sở B và 51 đơn vị khác": the count of the unnamed rest is a figure too."""
+        names = ", ".join(u.short_name or u.name for u in units[:limit])
+        rest = len(units) - limit
+        if rest <= 0:
+            return [Run(names)]
+        fig = self.figure("count", None, pid, Decimal(rest), str(rest), "đơn vị",
+                          f"{len(units)} đơn vị, {limit} đơn vị đầu được nêu tên", None, f"{label} không nêu tên")
+        return [Run(f"{names} và "), Run(fig.text, fig), Run(" đơn vị khác")]
 
     # --- the whole report ---------------------------------------------------------------
 
@@ -622,11 +631,6 @@ def paragraphs_of(text: str) -> list[Paragraph]:
         else:
             result.append(Paragraph([Run(line)]))
     return result
-
-
-def _names(units, limit=12):
-    names = [u.short_name or u.name for u in units]
-    return ", ".join(names[:limit]) + (f" và {len(names) - limit} đơn vị khác" if len(names) > limit else "")
 
 
 def _last_subperiod(pid: PeriodId, ptype: PeriodType) -> PeriodId | None:

@@ -138,12 +138,20 @@ def test_seed_000_first_half_2023(catalog):
 
 
 @pytest.mark.django_db
-def test_every_number_in_the_text_is_a_figure_of_the_sheet(catalog):
+def test_every_number_in_the_text_is_a_figure(catalog):
+    """No number is printed as plain text: each is a figure run printing its figure's own text,
+    so the figure sheet and the breakdown links cover the whole report."""
+    from .test_demo_report import numbers_in
+
     rows = DATA["seed_000_section_iii"]
     load(rows)
     report = build_report(ReportRequest(PeriodId.parse("2023S1")), link=lambda f, r: "")
-    keys = {f.key for f in report.figures}
+    keys, plain, figures = {f.key for f in report.figures}, [], 0
     for _, block in report.walk():
         for run in getattr(block, "runs", []):
-            if run.figure is not None:
-                assert run.figure.key in keys
+            if run.figure is None:
+                plain += numbers_in(run.text)
+            else:
+                figures += 1
+                assert run.figure.key in keys and run.text == run.figure.text
+    assert plain == [] and figures > 60
