@@ -28,6 +28,7 @@ from django.utils import timezone
 from solieu.catalog.models import ReportingUnit, Sector
 from solieu.catalog.periods import _fold
 from solieu.collection.excel import ExcelError, XLSX_CONTENT_TYPE, _Formats, _load, _workbook
+from solieu.reports.renderers.xlsx import wrapped_lines
 from solieu.vi import format_date, format_number
 from solieu.vi.dates import DateParseError, parse_date
 
@@ -495,6 +496,20 @@ def _put(sheet, row, col, text, fmt):
         sheet.write_blank(row, col, None, fmt)
 
 
+WIDTHS = {key: width for key, _, width in COLUMNS}
+LINE_HEIGHT = 16    # points per line of the 12 pt Times New Roman of these sheets
+
+
+def _fit_heights(sheet, first, task_cells, rows):
+    """Rows tall enough for their wrapped text; a task's merged cells spread over its result rows."""
+    lines = [max(wrapped_lines(text, WIDTHS[key]) for key, text in values.items()) for values in rows]
+    task_lines = max(wrapped_lines(text, WIDTHS[key]) for key, text in task_cells.items())
+    lines[-1] += max(task_lines - sum(lines), 0)
+    for offset, n in enumerate(lines):
+        if n > 1:
+            sheet.set_row(first + offset, LINE_HEIGHT * n)
+
+
 def build_task_list(tasks, day: date | None = None, title="") -> bytes:
     """The tasks in the appendix layout, one row per required result, the task's cells merged."""
     day = day or timezone.localdate()
@@ -502,10 +517,10 @@ def build_task_list(tasks, day: date | None = None, title="") -> bytes:
     workbook = _workbook(buffer, title or "Danh sách nhiệm vụ")
     f = _Formats(workbook)
     wrap = workbook.add_format({**f.base, "border": 1, "text_wrap": True, "valign": "top"})
-    center = workbook.add_format({**f.base, "border": 1, "align": "center", "valign": "top"})
+    center = workbook.add_format({**f.base, "border": 1, "align": "center", "valign": "top", "text_wrap": True})
     sheet = workbook.add_worksheet(SHEET_TITLE)
     sheet.write_string(0, 0, (title or "DANH SÁCH NHIỆM VỤ").upper(), f.title)
-    sheet.write_string(1, 0, f"Tình hình thực hiện tính đến ngày {format_date(day)}", f.note)
+    sheet.merge_range(1, 0, 1, len(COLUMNS) - 1, f"Tình hình thực hiện tính đến ngày {format_date(day)}", f.note)
     header = 3
     for col, (_, heading, width) in enumerate(COLUMNS):
         sheet.write_string(header, col, heading, f.header)
@@ -520,20 +535,20 @@ def build_task_list(tasks, day: date | None = None, title="") -> bytes:
             "cooperating": "; ".join(u.name for u in task.cooperating_units.all()),
             "sector": task.sector.name if task.sector_id else "",
         }
-        for i, result in enumerate(results):
-            r_state = result.state_on(day) if result else state
-            values = {
-                "result": result.description if result else "", "deadline": result.deadline_text if result else "",
-                "status": r_state.label, "done_on": format_date(result.done_on) if result else "",
-                "note": "; ".join(x for x in ((task.note if i == 0 else ""), _result_note(result)
-                                              if result else "") if x),
-            }
+        rows = [{
+            "result": result.description if result else "", "deadline": result.deadline_text if result else "",
+            "status": (result.state_on(day) if result else state).label,
+            "done_on": format_date(result.done_on) if result else "",
+            "note": "; ".join(x for x in ((task.note if i == 0 else ""), _result_note(result) if result else "") if x),
+        } for i, result in enumerate(results)]
+        _fit_heights(sheet, row, task_cells, rows)
+        for i, values in enumerate(rows):
             for col, (key, _, _) in enumerate(COLUMNS):
                 if key in task_cells:
-                    if i == 0 and len(results) > 1:
-                        sheet.merge_range(row, col, row + len(results) - 1, col, task_cells[key],
+                    if i == 0 and len(rows) > 1:
+                        sheet.merge_range(row, col, row + len(rows) - 1, col, task_cells[key],
                                           center if key == "order" else wrap)
-                    elif len(results) == 1:
+                    elif len(rows) == 1:
                         _put(sheet, row, col, task_cells[key], center if key == "order" else wrap)
                 else:
                     _put(sheet, row, col, values[key], center if key in ("done_on", "deadline") else wrap)

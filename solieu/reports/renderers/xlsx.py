@@ -156,7 +156,7 @@ def _write_figure(sheet, row: int, index: int, figure: Figure, styles: _Styles) 
     ]
     # XlsxWriter cannot measure text and LibreOffice does not grow rows on opening: the
     # height of a row with wrapped text is estimated from its longest cell.
-    lines = max(_lines(text, COLUMNS[col][1]) for col, text in enumerate(cells) if COLUMNS[col][2])
+    lines = max(wrapped_lines(text, COLUMNS[col][1]) for col, text in enumerate(cells) if COLUMNS[col][2])
     if lines > 1:
         sheet.set_row(row, LINE_HEIGHT * min(lines, MAX_LINES))
     for col, text in enumerate(cells):
@@ -172,8 +172,11 @@ def _write_figure(sheet, row: int, index: int, figure: Figure, styles: _Styles) 
             sheet.write_blank(row, col, None, styles.text)
 
 
-def _lines(text: str, width: int) -> int:
-    """How many lines `text` takes in a wrapped column `width` characters wide (about)."""
+def wrapped_lines(text: str, width: int) -> int:
+    """How many lines `text` takes in a wrapped column `width` characters wide (about).
+
+    XlsxWriter cannot measure text and LibreOffice does not grow rows on opening, so sheets
+    with wrapped text set their row heights from this estimate."""
     usable = max(int(width * 1.2) - 1, 1)   # text is narrower than the "0" the width counts
     return sum(max(1, -(-len(part) // usable)) for part in (text or "").split("\n"))
 
