@@ -6,6 +6,7 @@ from solieu.api.urls import api
 admin.site.site_header = "solieu — Quản trị danh mục"
 admin.site.site_title = "solieu"
 admin.site.index_title = "Danh mục và số liệu"
+handler500 = "solieu.ops.middleware.server_error"  # 503 when the database refuses
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -16,4 +17,5 @@ urlpatterns = [
     path("", include("solieu.assignments.urls")),
     path("", include("solieu.factcheck.urls")),
     path("", include("solieu.web.urls")),
+    path("", include("solieu.accounts.urls")),
 ]

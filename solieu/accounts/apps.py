@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class AccountsConfig(AppConfig):
     name = "solieu.accounts"
     verbose_name = "Tài khoản và phân quyền"
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

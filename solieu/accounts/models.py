@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 
 from solieu.catalog.models import ReportingUnit
+from solieu.ops.audit import AppendOnlyModel
 
 
 class Role(models.TextChoices):
@@ -95,3 +96,102 @@ class ApiToken(models.Model):
     def revoke(self):
         self.revoked_at = timezone.now()
         self.save(update_fields=["revoked_at"])
+
+
+class TotpDevice(models.Model):
+    """A user's authenticator app: the shared secret, active once the user confirmed a code.
+
+    The secret must be readable to compute codes, so it is stored as is (like the apps do);
+    a database dump therefore needs the same protection as the key files.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, models.CASCADE, related_name="totp_device",
+                                verbose_name="người dùng")
+    secret = models.CharField("khóa bí mật", max_length=64)
+    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
+    confirmed_at = models.DateTimeField("kích hoạt lúc", null=True, blank=True)
+    last_step = models.BigIntegerField("bước thời gian dùng lần cuối", default=0)
+    failures = models.PositiveSmallIntegerField("số lần nhập sai liên tiếp", default=0)
+    locked_until = models.DateTimeField("tạm khóa đến", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "xác thực hai bước"
+        verbose_name_plural = "xác thực hai bước"
+
+    def __str__(self):
+        return f"{self.user} ({'đang dùng' if self.confirmed_at else 'chưa kích hoạt'})"
+
+    @property
+    def active(self):
+        return self.confirmed_at is not None
+
+
+class RecoveryCode(models.Model):
+    """A single-use code for a lost phone. Random enough (50 bits) that SHA-256 suffices."""
+
+    device = models.ForeignKey(TotpDevice, models.CASCADE, related_name="recovery_codes",
+                               verbose_name="xác thực hai bước")
+    code_hash = models.CharField("băm SHA-256", max_length=64)
+    used_at = models.DateTimeField("dùng lúc", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "mã khôi phục"
+        verbose_name_plural = "mã khôi phục"
+
+    @staticmethod
+    def digest(code: str) -> str:
+        normal = "".join(c for c in (code or "").lower() if c.isalnum())
+        return hashlib.sha256(normal.encode()).hexdigest()
+
+
+class AccountEvent(AppendOnlyModel):
+    """Append-only record of sign-ins and of every change to who may do what.
+
+    The username is copied as typed, so failed attempts on unknown names and events of
+    deleted users still read on their own.
+    """
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", "Đăng nhập"
+        LOGIN_FAILED = "login_failed", "Đăng nhập sai"
+        LOGOUT = "logout", "Đăng xuất"
+        LOCKED_OUT = "locked_out", "Tạm khóa do đăng nhập sai nhiều lần"
+        PASSWORD_CHANGED = "password_changed", "Đổi mật khẩu"
+        PASSWORD_RESET = "password_reset", "Đặt lại mật khẩu"
+        TOTP_ENABLED = "totp_enabled", "Bật xác thực hai bước"
+        TOTP_DISABLED = "totp_disabled", "Tắt xác thực hai bước"
+        TOTP_RESET = "totp_reset", "Quản trị đặt lại xác thực hai bước"
+        TOTP_UNLOCKED = "totp_unlocked", "Quản trị mở khóa bước hai"
+        RECOVERY_CODE_USED = "recovery_used", "Dùng mã khôi phục"
+        USER_CREATED = "user_created", "Tạo tài khoản"
+        USER_DELETED = "user_deleted", "Xóa tài khoản"
+        USER_FLAGS = "user_flags", "Đổi trạng thái tài khoản (hoạt động, nhân viên, toàn quyền)"
+        MEMBERSHIP_CREATED = "membership_created", "Cấp vai trò"
+        MEMBERSHIP_CHANGED = "membership_changed", "Sửa vai trò"
+        MEMBERSHIP_DELETED = "membership_deleted", "Thu hồi vai trò"
+        GROUPS_CHANGED = "groups_changed", "Đổi nhóm quyền"
+        PERMISSIONS_CHANGED = "permissions_changed", "Đổi quyền"
+        TOKEN_ISSUED = "token_issued", "Cấp khóa API"
+        TOKEN_REVOKED = "token_revoked", "Thu hồi khóa API"
+
+    at = models.DateTimeField("lúc", auto_now_add=True, db_index=True)
+    kind = models.CharField("sự kiện", max_length=24, choices=Kind)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
+                             verbose_name="tài khoản")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
+                              verbose_name="người thực hiện")
+    username = models.CharField("tên đăng nhập", max_length=150, blank=True)
+    ip = models.GenericIPAddressField("địa chỉ IP", null=True, blank=True)
+    user_agent = models.CharField("trình duyệt", max_length=255, blank=True)
+    detail = models.JSONField("chi tiết", default=dict, blank=True)
+
+    trail_name = "Nhật ký tài khoản"
+
+    class Meta:
+        verbose_name = "nhật ký tài khoản"
+        verbose_name_plural = "nhật ký tài khoản"
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["kind", "at"], name="accountevent_kind_at")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.username}"

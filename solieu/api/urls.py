@@ -8,6 +8,8 @@ from django.core.exceptions import RequestDataTooBig
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 
+from solieu.ops import middleware as db_unavailable
+
 from .auth import API_AUTH, NOT_AUTHENTICATED
 from .catalog import router as catalog_router
 from .data import router as data_router
@@ -30,6 +32,7 @@ api.add_router("/catalog", catalog_router, auth=API_AUTH)
 api.add_router("/data", data_router, auth=API_AUTH)
 api.add_router("", dhis2_router, auth=API_AUTH)
 api.add_router("", tokens_router, auth=API_AUTH)
+db_unavailable.register(api)  # 503 with a Vietnamese message when the database refuses
 
 
 @api.exception_handler(AuthenticationError)

@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from solieu.catalog.models import ReportingUnit, Sector
 from solieu.catalog.periods import _fold
-from solieu.collection.excel import ExcelError, XLSX_CONTENT_TYPE, _Formats, _load, _workbook
+from solieu.collection.excel import ExcelError, XLSX_CONTENT_TYPE, _broken, _Formats, _load, _workbook
 from solieu.reports.renderers.xlsx import wrapped_lines
 from solieu.vi import format_date, format_number
 from solieu.vi.dates import DateParseError, parse_date
@@ -41,6 +41,9 @@ __all__ = ["ExcelError", "XLSX_CONTENT_TYPE", "TaskUpload", "read_task_list", "d
 PAYLOAD_SALT = "solieu.assignments.excel.upload"
 PAYLOAD_MAX_AGE = 2 * 3600
 MAX_ROWS = 5000
+MAX_COLUMNS = 60  # read no further: a declared A1:XFD1048576 must not pad every row to 16.384 cells
+ORDER_MAX = 20     # Task.order
+DEADLINE_MAX = 200  # RequiredResult.deadline_text
 HEADER_SEARCH_ROWS = 20
 SHEET_TITLE = "Nhiệm vụ"
 
@@ -212,13 +215,22 @@ def _cell(col: int, row: int) -> str:
     return xl_rowcol_to_cell(row - 1, col)
 
 
-def _find_header(sheet):
-    """(row number, {key: column index}, rows) of the first row naming the required columns."""
+def _find_header(sheet, errors):
+    """(row number, {key: column index}, rows) of the first row naming the required columns.
+
+    A formula is an error of its cell: its text is not what the user saw, and must not become
+    a task's title.
+    """
     rows = []
-    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+    if hasattr(sheet, "reset_dimensions"):
+        sheet.reset_dimensions()
+    for number, cells in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS), start=1):
         if number > MAX_ROWS:
             raise ExcelError(f"Bảng có hơn {format_number(MAX_ROWS)} dòng; hãy chia thành nhiều tệp.", "too_many_rows")
-        rows.append((number, values))
+        rows.append((number, tuple(getattr(cell, "value", None) for cell in cells)))
+        errors.extend(f"Dòng {number}, ô {cell.coordinate}: ô chứa công thức {_short(str(cell.value), 50)}; hãy "
+                      "dán giá trị (Paste Special > Values) thay cho công thức." for cell in cells
+                      if getattr(cell, "data_type", None) == "f")
     for number, values in rows[:HEADER_SEARCH_ROWS]:
         columns = {}
         for index, value in enumerate(values):
@@ -272,7 +284,11 @@ def read_task_list(data: bytes, *, filename="", document: dict | None = None, se
     workbook = _load(data, filename)
     try:
         sheet = next((s for s in workbook.worksheets if getattr(s, "sheet_state", "visible") == "visible"), None)
-        header, columns, rows = _find_header(sheet) if sheet is not None else (None, {}, [])
+        header, columns, rows = _find_header(sheet, upload.errors) if sheet is not None else (None, {}, [])
+    except ExcelError:
+        raise
+    except Exception:  # read-only mode parses the sheet here, not in load_workbook
+        raise _broken(filename) from None
     finally:
         workbook.close()
     if header is None:
@@ -303,6 +319,9 @@ def read_task_list(data: bytes, *, filename="", document: dict | None = None, se
         if title:
             task = ParsedTask(number, order, title, sector=current_sector)
             upload.tasks.append(task)
+            if len(order) > ORDER_MAX:
+                errors.append(f'{where}, ô {_cell(columns["order"], number)}: số thứ tự "{_short(order, 30)}" dài '
+                              f"quá {ORDER_MAX} ký tự.")
             _read_units(task, text, columns, number, units, errors)
             if text.get("sector"):
                 found = find_sector(text["sector"])
@@ -385,6 +404,11 @@ def _read_result(task, cells, text, columns, number, year, errors, today, warnin
         deadline = parse_deadline(raw.date() if isinstance(raw, datetime) else raw, year)
     except DeadlineError as exc:
         errors.append(f'{where}, ô {_cell(columns["deadline"], number)} "{HEADINGS["deadline"]}": {exc.message}')
+        task.deadline_refused = True
+        return
+    if len(deadline.text) > DEADLINE_MAX:
+        errors.append(f'{where}, ô {_cell(columns["deadline"], number)} "{HEADINGS["deadline"]}": dài '
+                      f"{format_number(len(deadline.text))} ký tự, tối đa {DEADLINE_MAX} ký tự.")
         task.deadline_refused = True
         return
     done_on = None

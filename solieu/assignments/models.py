@@ -27,7 +27,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from solieu.catalog.models import ReportingUnit, Sector
-from solieu.collection.models import AuditQuerySet
+from solieu.ops.audit import AppendOnlyModel
 from solieu.vi import format_date
 
 
@@ -297,18 +297,20 @@ class RequiredResult(models.Model):
         return State(TaskStatus.IN_PROGRESS if started else TaskStatus.NOT_STARTED, deadline, None)
 
 
-class ProgressNote(models.Model):
-    """Ghi nhận tiến độ: what was done, with the evidence (a document, a link)."""
+class ProgressNote(AppendOnlyModel):
+    """Ghi nhận tiến độ: what was done, with the evidence (a document, a link). Kept like the history."""
 
-    task = models.ForeignKey(Task, models.CASCADE, related_name="notes", verbose_name="nhiệm vụ")
-    result = models.ForeignKey(RequiredResult, models.SET_NULL, null=True, blank=True, related_name="notes",
+    task = models.ForeignKey(Task, models.PROTECT, related_name="notes", verbose_name="nhiệm vụ")
+    result = models.ForeignKey(RequiredResult, models.PROTECT, null=True, blank=True, related_name="notes",
                                verbose_name="kết quả")
     text = models.TextField("nội dung")
     document = models.CharField("văn bản, tệp minh chứng", max_length=300, blank=True)
     link = models.URLField("đường dẫn", max_length=500, blank=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+",
                            verbose_name="người ghi")
     at = models.DateTimeField("lúc", auto_now_add=True)
+
+    trail_name = "Ghi nhận tiến độ"
 
     class Meta:
         verbose_name = "ghi nhận tiến độ"
@@ -319,29 +321,25 @@ class ProgressNote(models.Model):
         return self.text[:80]
 
 
-def _append_only(*args, **kwargs):
-    raise PermissionError("Lịch sử nhiệm vụ chỉ được ghi thêm, không được sửa hay xóa.")
-
-
-class TaskChange(models.Model):
+class TaskChange(AppendOnlyModel):
     """Append-only history of a task: who changed what, when, from what to what.
 
     The task is protected: a task with history is cancelled, never deleted.
     """
 
     task = models.ForeignKey(Task, models.PROTECT, related_name="changes", verbose_name="nhiệm vụ")
-    result = models.ForeignKey(RequiredResult, models.SET_NULL, null=True, blank=True, related_name="+",
+    result = models.ForeignKey(RequiredResult, models.PROTECT, null=True, blank=True, related_name="+",
                                verbose_name="kết quả")
     field = models.CharField("nội dung thay đổi", max_length=80)
     old = models.TextField("giá trị cũ", blank=True)
     new = models.TextField("giá trị mới", blank=True)
     revision = models.PositiveIntegerField("lần sửa của nhiệm vụ")
     source = models.CharField("nguồn", max_length=200, blank=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+",
                              verbose_name="người thực hiện")
     at = models.DateTimeField("lúc", auto_now_add=True, db_index=True)
 
-    objects = AuditQuerySet.as_manager()
+    trail_name = "Lịch sử nhiệm vụ"
 
     class Meta:
         verbose_name = "lịch sử nhiệm vụ"
@@ -350,13 +348,6 @@ class TaskChange(models.Model):
 
     def __str__(self):
         return f"{self.field}: {self.old} → {self.new}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is None:
-            return super().save(*args, **kwargs)
-        _append_only()
-
-    delete = _append_only
 
 
 class TaskReminder(models.Model):

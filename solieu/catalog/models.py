@@ -422,7 +422,10 @@ class Form(models.Model):
         return f"{self.code} - {self.name}"
 
     def deadline_for(self, period, tier="reporter") -> date:
-        rule = self.deadlines.get(tier=tier)
+        # From the prefetched rules when the caller prefetched them (bulk imports), else one query.
+        rule = next((d for d in self.deadlines.all() if d.tier == tier), None)
+        if rule is None:
+            raise FormDeadline.DoesNotExist(f"Biểu {self.code} không có hạn gửi cho cấp {tier}.")
         return rule.date_for(period.pid if isinstance(period, Period) else period)
 
 

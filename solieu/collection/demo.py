@@ -28,6 +28,7 @@ from solieu.catalog.models import (
     Target,
 )
 from solieu.catalog.periods import PeriodId, PeriodType
+from solieu.ops.audit import allow_pruning
 
 from .models import Channel, DataValue, DataValueAudit, Submission, SubmissionEvent, SubmissionStatus, ValueStatus
 from .values import bulk_create_values
@@ -450,11 +451,12 @@ def _plan_round(value, achieved, pct, ind):
 def load_demo(today: date, progress=None):
     """Replace all demo values and plans; values entered by people are left alone."""
     progress = progress or (lambda *a: None)
+    allow_pruning()  # the audit entries of generated values go with them (decision 10)
     demo_values = DataValue.objects.filter(channel=Channel.DEMO)
     demo_submissions = set(Submission.objects.filter(values__channel=Channel.DEMO).values_list("pk", flat=True))
     DataValueAudit.objects.filter(data_value__in=demo_values)._raw_delete(DataValueAudit.objects.db)
     demo_values.delete()
-    SubmissionEvent.objects.filter(submission__in=demo_submissions).delete()
+    SubmissionEvent.objects.filter(submission__in=demo_submissions)._raw_delete(SubmissionEvent.objects.db)
     Submission.objects.filter(pk__in=demo_submissions, values__isnull=True).delete()
     Target.objects.filter(source__startswith="Dữ liệu mẫu").delete()
     Target.objects.filter(source__contains=".txt:").delete()

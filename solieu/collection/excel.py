@@ -49,6 +49,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 
 from solieu.catalog.models import FormAssignment, ReportingUnit
 from solieu.catalog.periods import PeriodError, PeriodId
+from solieu.exports import xlsx_workbook
 from solieu.vi import format_date, format_number, is_ambiguous
 
 from . import entry, validation
@@ -80,6 +81,7 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 MAX_BYTES = 5 * 1024 * 1024
 MAX_UNCOMPRESSED = 200 * 1024 * 1024  # a 5 MB zip expanding beyond this is a zip bomb, not a form
 MAX_ROWS = 50_000
+MAX_COLUMNS = 500  # a template's value columns and its hidden code column
 MAX_INTEGER_DIGITS = 18  # DataValue.value is DecimalField(24, 6)
 EXCEL_DIGITS = Context(prec=15)  # Excel keeps 15 significant digits
 
@@ -378,10 +380,7 @@ class _Formats:
 
 
 def _workbook(buffer, title):
-    import xlsxwriter
-
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False,
-                                            "strings_to_formulas": False, "strings_to_urls": False})
+    workbook = xlsx_workbook(buffer)
     workbook.set_properties({"title": title, "author": "solieu", "company": "Bộ Khoa học và Công nghệ",
                              "comments": "Mẫu Excel do hệ thống solieu tạo; không sửa trang ẩn _solieu."})
     return workbook
@@ -679,17 +678,35 @@ def check_file(data: bytes, name: str = "") -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
+            # Declared sizes first: nothing is inflated before the zip bomb check.
+            if sum(info.file_size for info in archive.infolist()) > MAX_UNCOMPRESSED:
+                raise ExcelError(f"Tệp {shown} khi giải nén quá lớn so với một biểu mẫu; hệ thống không "
+                                 "nhận.", "too_large")
             if "mimetype" in names and b"opendocument" in archive.read("mimetype"):
                 raise ExcelError(
                     f"Tệp {shown} là bảng tính OpenDocument (.ods). Hãy lưu lại dưới dạng Excel 2007-365 "
                     "(.xlsx) rồi tải lên.", "ods")
             if "xl/workbook.xml" not in names:
                 raise ExcelError(NOT_XLSX.format(name=shown), "not_xlsx")
-            if sum(info.file_size for info in archive.infolist()) > MAX_UNCOMPRESSED:
-                raise ExcelError(f"Tệp {shown} khi giải nén quá lớn so với một biểu mẫu; hệ thống không "
-                                 "nhận.", "too_large")
+            _refuse_active_content(archive, names, shown)
     except zipfile.BadZipFile:
         raise ExcelError(NOT_XLSX.format(name=shown), "not_xlsx") from None
+
+
+def _refuse_active_content(archive, names, shown):
+    """Links to other files and macros have no place in a form's figures: refused, not ignored."""
+    lowered = [name.lower() for name in names]
+    if any(name.startswith("xl/externallinks/") for name in lowered):
+        raise ExcelError(
+            f"Tệp {shown} có liên kết tới tệp bên ngoài (external links); hệ thống không nhận tệp có liên kết. "
+            "Hãy nhập số vào tệp mẫu tải về từ hệ thống, không dán công thức tham chiếu tệp khác.", "links")
+    types = archive.read("[Content_Types].xml") if "[Content_Types].xml" in names else b""
+    if (any(name.endswith("vbaproject.bin") or name.startswith("xl/macrosheets/") for name in lowered)
+            or b"macroenabled" in types.lower()):
+        raise ExcelError(
+            f"Tệp {shown} có macro (VBA hoặc Excel 4.0); hệ thống không nhận tệp có macro. Hãy lưu lại dưới dạng "
+            "Excel Workbook (.xlsx) không có macro, tốt nhất là nhập số liệu vào tệp mẫu tải về từ hệ thống.",
+            "macros")
 
 
 def megabytes(size) -> str:
@@ -711,8 +728,13 @@ def _load(data: bytes, name: str):
     try:
         return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
     except Exception:
-        raise ExcelError(NOT_XLSX.format(name=f'"{name}"' if name else "đã chọn")
-                         + " (openpyxl không mở được tệp: tệp hỏng hoặc sai định dạng.)", "not_xlsx") from None
+        raise _broken(name) from None
+
+
+def _broken(name) -> ExcelError:
+    """A file openpyxl cannot read: damaged, forged, or an XML bomb that expat refused."""
+    return ExcelError(NOT_XLSX.format(name=f'"{name}"' if name else "đã chọn")
+                      + " (openpyxl không mở được tệp: tệp hỏng hoặc sai định dạng.)", "not_xlsx")
 
 
 def _read_meta(workbook, form, expected_kind, upload_url_hint):
@@ -781,8 +803,16 @@ def _check_identity(meta, form, unit=None, period=None):
         raise ExcelError("Tệp không ghi kỳ báo cáo; hãy tải mẫu mới.", "wrong_period")
 
 
-def _grid(sheet, max_col=None):
-    """(row, column) -> cell, 1-based, for every cell with content."""
+def _grid(sheet, max_col):
+    """(row, column) -> cell, 1-based, for every cell with content up to ``max_col``.
+
+    The sheet's declared dimension is not trusted: "A1:XFD1048576" would make openpyxl pad
+    every row to 16.384 cells.
+    """
+    if not 0 < max_col <= MAX_COLUMNS:
+        raise _tampered()
+    if hasattr(sheet, "reset_dimensions"):
+        sheet.reset_dimensions()
     grid = {}
     for i, row in enumerate(sheet.iter_rows(max_col=max_col), start=1):
         if i > MAX_ROWS:
@@ -916,7 +946,11 @@ def read_submission_upload(data: bytes, submission, *, filename="", spec=None) -
             code_col = column_index_from_string(meta.get("code_col", ""))
         except (KeyError, ValueError):
             raise _tampered() from None
-        grid = _grid(sheet)
+        grid = _grid(sheet, code_col)
+    except ExcelError:
+        raise
+    except Exception:  # read-only mode parses the sheets here, not in load_workbook
+        raise _broken(filename) from None
     finally:
         workbook.close()
 
@@ -985,6 +1019,10 @@ def read_form_upload(data: bytes, form, period, *, filename="", spec=None) -> Up
         except (KeyError, ValueError):
             raise _tampered() from None
         grid = _grid(sheet, max_col=len(LONG_KEYS) + 5)
+    except ExcelError:
+        raise
+    except Exception:  # read-only mode parses the sheets here, not in load_workbook
+        raise _broken(filename) from None
     finally:
         workbook.close()
 

@@ -6,6 +6,7 @@ from django.db.models import Q
 
 from solieu.catalog.models import DisaggregationOption, Form, Indicator, Period, ReportingUnit
 from solieu.catalog.periods import PeriodId
+from solieu.ops.audit import AppendOnlyModel
 
 
 class ValueStatus(models.TextChoices):
@@ -91,15 +92,7 @@ class DataValue(models.Model):
         return f"{self.indicator.code} {self.unit.code} {self.period.code} = {self.value}"
 
 
-class AuditQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise PermissionError("Nhật ký thay đổi chỉ được ghi thêm, không được sửa.")
-
-    def delete(self):
-        raise PermissionError("Nhật ký thay đổi chỉ được ghi thêm, không được xóa.")
-
-
-class DataValueAudit(models.Model):
+class DataValueAudit(AppendOnlyModel):
     """Append-only trail: who changed which figure, when, from what to what, by which channel.
 
     The key is copied so that the trail reads on its own, even for a value later deleted.
@@ -127,11 +120,11 @@ class DataValueAudit(models.Model):
     source = models.CharField("nguồn", max_length=300, blank=True)
     note = models.TextField("ghi chú", blank=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="người thực hiện"
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name="người thực hiện"
     )
     at = models.DateTimeField("lúc", auto_now_add=True, db_index=True)
 
-    objects = AuditQuerySet.as_manager()
+    trail_name = "Nhật ký thay đổi"
 
     class Meta:
         verbose_name = "nhật ký thay đổi số liệu"
@@ -140,14 +133,6 @@ class DataValueAudit(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} {self.indicator_code} {self.unit_code} {self.period_code}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError("Nhật ký thay đổi chỉ được ghi thêm, không được sửa.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("Nhật ký thay đổi chỉ được ghi thêm, không được xóa.")
 
 
 class SubmissionStatus(models.TextChoices):
@@ -210,17 +195,19 @@ class Submission(models.Model):
 
         return self.deadline() + timedelta(days=self.form.on_time_days)
 
-    def is_late(self, today=None):
-        """Sent after the deadline plus the form's grace days, or not sent and past it."""
+    def is_late(self, today=None, limit=None):
+        """Sent after the deadline plus the form's grace days, or not sent and past it.
+
+        `limit`: that day, when the caller computed it once for many reports (completeness)."""
         from django.utils import timezone
 
-        limit = self.on_time_until()
+        limit = limit or self.on_time_until()
         if self.submitted_at:
             return timezone.localdate(self.submitted_at) > limit
         return (today or timezone.localdate()) > limit
 
 
-class SubmissionEvent(models.Model):
+class SubmissionEvent(AppendOnlyModel):
     """Each workflow step, for the record and for the "what changed since your last visit" list."""
 
     class Action(models.TextChoices):
@@ -229,12 +216,14 @@ class SubmissionEvent(models.Model):
         RETURN = "return", "Trả lại"
         REOPEN = "reopen", "Mở lại để sửa"
 
-    submission = models.ForeignKey(Submission, models.CASCADE, related_name="events", verbose_name="báo cáo")
+    submission = models.ForeignKey(Submission, models.PROTECT, related_name="events", verbose_name="báo cáo")
     action = models.CharField("thao tác", max_length=10, choices=Action)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+",
                              verbose_name="người thực hiện")
     at = models.DateTimeField("lúc", auto_now_add=True)
     note = models.TextField("ghi chú", blank=True)
+
+    trail_name = "Nhật ký xử lý báo cáo"
 
     class Meta:
         verbose_name = "bước xử lý báo cáo"

@@ -2,7 +2,7 @@
 
 import io
 
-import xlsxwriter
+from solieu.exports import xlsx_workbook
 
 COLUMNS = [("STT", 5), ("Loại", 26), ("Mô tả", 70), ("Độ lệch (%)", 11), ("Vị trí", 26), ("Trích dẫn", 80),
            ("Số tính được", 16), ("Số trong văn bản", 16)]
@@ -10,7 +10,7 @@ COLUMNS = [("STT", 5), ("Loại", 26), ("Mô tả", 70), ("Độ lệch (%)", 11
 
 def findings_xlsx(findings, title="Kết quả kiểm tra số liệu") -> bytes:
     out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    book = xlsx_workbook(out)
     sheet = book.add_worksheet("Phát hiện")
     bold = book.add_format({"bold": True, "font_size": 13})
     header = book.add_format({"bold": True, "bg_color": "#DCE6F1", "border": 1, "text_wrap": True, "valign": "top"})

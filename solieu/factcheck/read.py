@@ -17,6 +17,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from decimal import Decimal
+
+from solieu.vi import format_number
 
 __all__ = ["Document", "Table", "ReadError", "read_document", "decode_text", "MAX_BYTES", "MAX_LINES"]
 
@@ -84,7 +87,7 @@ def read_document(name: str, data: bytes) -> Document:
         raise ReadError(f'Tệp "{shown}" rỗng (0 byte): không có gì để đọc.')
     if len(data) > MAX_BYTES:
         raise ReadError(
-            f'Tệp "{shown}" nặng {len(data) / 1024 / 1024:.1f} MB, vượt giới hạn '
+            f'Tệp "{shown}" nặng {format_number(Decimal(len(data)) / 2**20, 1)} MB, vượt giới hạn '
             f"{MAX_BYTES // 1024 // 1024} MB. Báo cáo thường chỉ vài trăm KB; hãy bỏ hình ảnh "
             "hoặc tách tệp rồi tải lên lại."
         )
@@ -273,6 +276,11 @@ def check_lines(shown: str, lines: list[str]) -> None:
             + "Một báo cáo sơ kết thường dưới 2.000 đoạn; hãy tách tệp."
         )
     for number, line in enumerate(lines, start=1):
+        if "\x00" in line:  # a few pass the binary check of UTF-16 text; PostgreSQL stores no NUL
+            raise ReadError(
+                f'Dòng {number} của tệp "{shown}" có ký tự NUL (mã 0): tệp không phải văn bản thường. '
+                "Hãy lưu lại báo cáo dạng .docx, .pdf hoặc .txt (UTF-8)."
+            )
         if len(line) > MAX_LINE_CHARS:
             raise ReadError(
                 f'Dòng {number} của tệp "{shown}" dài {len(line):,} ký tự, vượt giới hạn '.replace(",", ".")

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import io
 import zipfile
+from decimal import Decimal
 
 from solieu.factcheck import read as _read
 from solieu.factcheck.read import Document, ReadError, Table, check_lines
+from solieu.vi import format_number
 
 MAX_UNPACKED = 200 * 1024 * 1024    # all parts together, as declared in the ZIP directory
 MAX_PARTS = 2_000                   # a report has a few dozen parts (styles, images, headers)
@@ -77,13 +79,13 @@ def _check_archive(shown: str, data: bytes) -> None:
         ) from None
     if len(infos) > MAX_PARTS:
         raise ReadError(
-            f'Tệp "{shown}" chứa {len(infos)} thành phần, quá nhiều cho một tệp Word '
-            f"(giới hạn {MAX_PARTS}); tệp có thể bị hỏng hoặc độc hại."
+            f'Tệp "{shown}" chứa {format_number(len(infos))} thành phần, quá nhiều cho một tệp Word '
+            f"(giới hạn {format_number(MAX_PARTS)}); tệp có thể bị hỏng hoặc độc hại."
         )
     total = sum(info.file_size for info in infos)
     if total > MAX_UNPACKED:
         raise ReadError(
-            f'Tệp "{shown}" khi giải nén lên tới {total / 1024 / 1024:.0f} MB (giới hạn '
+            f'Tệp "{shown}" khi giải nén lên tới {format_number(Decimal(total) / 2**20, 0)} MB (giới hạn '
             f"{MAX_UNPACKED // 1024 // 1024} MB): không xử lý để tránh treo hệ thống. Hãy bỏ "
             "hình ảnh lớn hoặc lưu lại tệp bằng Word."
         )

@@ -19,6 +19,7 @@ import re
 import time
 
 from solieu.factcheck.read import Document, ReadError, Table, check_lines
+from solieu.vi import format_number
 
 MAX_PAGES = 1_000        # a half-year report is 20-60 pages; a 200-page annex is still read
 MAX_SECONDS = 120        # extraction time for the whole file, checked between pages
@@ -73,7 +74,7 @@ def _page_texts(shown: str, data: bytes) -> list[list[str]]:
         raise ReadError(f'Tệp PDF "{shown}" không có trang nào.')
     if count > MAX_PAGES:
         raise ReadError(
-            f'Tệp PDF "{shown}" có {count} trang, vượt giới hạn {MAX_PAGES} trang. '
+            f'Tệp PDF "{shown}" có {format_number(count)} trang, vượt giới hạn {format_number(MAX_PAGES)} trang. '
             "Hãy tách phần báo cáo chính ra tệp riêng rồi tải lên."
         )
     started = time.monotonic()
@@ -91,6 +92,7 @@ def _page_texts(shown: str, data: bytes) -> list[list[str]]:
                 text = reader.pages[index].extract_text() or ""
             except Exception:
                 text = ""
+        text = text.replace("\x00", "")  # an unmapped glyph; PostgreSQL stores no NUL
         pages.append([line.rstrip() for line in text.replace("\r", "\n").split("\n")])
     return pages
 

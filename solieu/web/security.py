@@ -1,5 +1,7 @@
 """Request facts that depend on how solieu is deployed."""
 
+import ipaddress
+
 from django.conf import settings
 
 
@@ -10,5 +12,8 @@ def client_ip(request):
     the server directly from choosing its own address.
     """
     if settings.BEHIND_PROXY and request.META.get("HTTP_X_REAL_IP"):
-        return request.META["HTTP_X_REAL_IP"].strip()
+        try:  # a malformed header would fail axes' inet column on PostgreSQL
+            return str(ipaddress.ip_address(request.META["HTTP_X_REAL_IP"].strip()))
+        except ValueError:
+            pass
     return request.META.get("REMOTE_ADDR", "")

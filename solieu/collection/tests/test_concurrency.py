@@ -41,6 +41,8 @@ def test_simultaneous_first_save_of_a_cell(indicator, total, unit, period):
     assert DataValue.objects.current().count() == 1
     winner = outcomes.index("saved")
     assert DataValue.objects.get().value == Decimal(100 + winner)
+    refused = DataValueAudit.objects.filter(action="conflict").values_list("user__username", flat=True)
+    assert list(refused) == [f"u{1 - winner}"]
 
 
 @pytest.mark.django_db(transaction=True)

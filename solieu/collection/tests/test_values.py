@@ -60,6 +60,17 @@ def test_cell_created_meanwhile_is_a_conflict(key, users):
         save_value(key, Decimal("6"), user=users[1], expected_revision=0)
 
 
+def test_write_over_a_deleted_cell_is_a_conflict_kept_in_the_trail(key, users):
+    dv, _ = save_value(key, Decimal("5"), user=users[0])
+    delete_value(dv, user=users[0])
+    with pytest.raises(ConflictError):
+        save_value(key, Decimal("6"), user=users[1], expected_revision=1)
+    last = DataValueAudit.objects.order_by("-id").first()
+    assert (last.action, last.user.username, last.data_value_id) == ("conflict", "binh", dv.pk)
+    assert "Giá trị gửi: 6" in last.note and "(đã xóa)" in last.note
+    assert not DataValue.objects.current().exists()
+
+
 def test_one_current_value_per_key_is_enforced_by_the_database(key):
     save_value(key, Decimal("1"))
     with pytest.raises(IntegrityError), transaction.atomic():

@@ -13,9 +13,8 @@ import io
 from datetime import date, datetime
 from decimal import Decimal
 
-import xlsxwriter
-
 from solieu.catalog.periods import PeriodError, PeriodId
+from solieu.exports import xlsx_workbook
 
 from ..document import Chart, Figure, Report
 
@@ -69,10 +68,7 @@ def render_figure_sheet(report: Report) -> bytes:
     buffer = io.BytesIO()
     # Text goes in as text: a label starting with "=" must not become a formula, and a
     # printed "27.477" must not be re-read as a number.
-    workbook = xlsxwriter.Workbook(buffer, {
-        "in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False,
-        "strings_to_urls": False,
-    })
+    workbook = xlsx_workbook(buffer)
     workbook.set_properties({
         "title": f"Bảng số liệu - {report.title}",
         "subject": _period_label(report),

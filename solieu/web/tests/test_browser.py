@@ -37,7 +37,7 @@ def test_admin_in_vietnamese(live_server, page, officer, catalog_for_browser):
     page.goto(live_server.url + "/admin/catalog/indicator/?q=bưu+chính")
     page.fill("#id_username", "so01")
     page.fill("#id_password", "mat-khau-dai-123")
-    page.click("input[type=submit]")
+    page.click("button[type=submit]")  # the site's sign-in page: the admin has none of its own
     page.wait_for_selector("#result_list")
     assert "Doanh thu dịch vụ bưu chính" in page.inner_text("#result_list")
     page.screenshot(path=f"{SCREENSHOTS}/admin.png", full_page=True)
