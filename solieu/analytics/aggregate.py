@@ -13,17 +13,21 @@
   never averaged.
 
 Queries run on the live tables, so an approval shows in the next figure computed: there is no
-batch to wait for. Every result keeps the ids of the data values it was computed from, so that
+batch to wait for. A report asks for all its figures at once (`national_bulk`, `aggregate_bulk`):
+one query per kind of unit tried, whatever the number of indicators, reading only the periods
+that lie within the ones asked for. Every result keeps the ids of the data values it was computed from, so that
 a figure in a report can be traced back to what was submitted.
 """
 
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
+from typing import NamedTuple
 
 from django.db.models import Q, QuerySet
 
-from solieu.catalog.models import DisaggregationOption, Indicator, ReportingUnit
+from solieu.catalog.models import DisaggregationOption, Indicator, Period
 from solieu.catalog.periods import PeriodId, PeriodType
 from solieu.collection.models import DataValue, SubmissionStatus
 
@@ -46,8 +50,9 @@ class Result:
         return self.value is not None
 
 
-@dataclass(frozen=True)
-class _Row:
+class _Row(NamedTuple):
+    """One counted data value, with what the rules need of its period and unit (a tuple: a
+    national report reads tens of thousands of them)."""
     id: int
     unit_id: int
     value: Decimal
@@ -73,22 +78,43 @@ def counted(qs, include_submitted=False):
     return qs.filter(Q(submission__isnull=True) | Q(submission__status__in=counted_statuses(include_submitted)))
 
 
-def _rows(indicator, start, end, unit_ids, option, include_submitted):
-    qs = counted(DataValue.objects.current(), include_submitted).filter(
-        indicator=indicator,
-        period__start_date__gte=start,
-        period__end_date__lte=end,
-    )
+def _period_ids(pids) -> list[int]:
+    """The stored periods that lie within one of `pids`: the only ones a result can use (a
+    monthly trend must not read the six-monthly reports of 80.000 enterprises that span it)."""
+    bounds = {(p.start_date, p.end_date) for p in pids}
+    first, last = min(b[0] for b in bounds), max(b[1] for b in bounds)
+    candidates = Period.objects.filter(start_date__gte=first, end_date__lte=last).values_list(
+        "id", "start_date", "end_date")
+    return [pk for pk, start, end in candidates if any(s <= start and end <= e for s, e in bounds)]
+
+
+def _rows(indicator_ids, pids, units, option, include_submitted) -> dict[int, list[_Row]]:
+    """The counted values of the indicators within the periods, per indicator, from one query.
+
+    `units` is None (all), a list or queryset of unit ids, or ("kinds", [...]) for the units of
+    some kinds (the national sources: a join instead of a list of ids)."""
+    # Periods and the total option are looked up first (small tables), so that the planner
+    # sees plain ids and uses the (period, indicator) index instead of guessing across joins.
+    period_ids = _period_ids(pids)
     if option is None:
-        qs = qs.filter(option__code=DisaggregationOption.TOTAL_CODE,
-                       option__disaggregation__code=DisaggregationOption.TOTAL_CODE)
-    else:
-        qs = qs.filter(option=option)
-    if unit_ids is not None:
-        qs = qs.filter(unit_id__in=unit_ids if isinstance(unit_ids, QuerySet) else list(unit_ids))
-    fields = ("id", "unit_id", "value", "status", "period__code", "period__type", "period__start_date",
-              "period__end_date", "submission__status", "unit__valid_from", "unit__valid_to")
-    return [_Row(*r[:8], r[8] in (None, SubmissionStatus.APPROVED), r[9], r[10]) for r in qs.values_list(*fields)]
+        option = DisaggregationOption.objects.filter(
+            code=DisaggregationOption.TOTAL_CODE, disaggregation__code=DisaggregationOption.TOTAL_CODE).first()
+    found = {pk: [] for pk in indicator_ids}
+    if not period_ids or option is None:
+        return found
+    qs = counted(DataValue.objects.current(), include_submitted).filter(
+        indicator_id__in=indicator_ids, period_id__in=period_ids, option=option)
+    if isinstance(units, tuple):
+        qs = qs.filter(unit__kind__in=units[1])
+    elif units is not None:
+        qs = qs.filter(unit_id__in=units if isinstance(units, QuerySet) else list(units))
+    fields = ("indicator_id", "id", "unit_id", "value", "status", "period__code", "period__type",
+              "period__start_date", "period__end_date", "submission__status", "unit__valid_from", "unit__valid_to")
+    approved = SubmissionStatus.APPROVED
+    for r in qs.values_list(*fields):
+        found[r[0]].append(_Row(r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9] is None or r[9] == approved,
+                                r[10], r[11]))
+    return found
 
 
 def _months_alive(pid, valid_from, valid_to):
@@ -99,16 +125,28 @@ def _months_alive(pid, valid_from, valid_to):
     }
 
 
+_ORDER = {t.value: i for i, t in enumerate(TYPE_ORDER)}
+
+
+@lru_cache(maxsize=4096)
+def _month_codes(code):
+    return [m.code for m in PeriodId.parse(code).months()]
+
+
+@lru_cache(maxsize=4096)
+def _months_between(code, valid_from, valid_to):
+    return frozenset(_months_alive(PeriodId.parse(code), valid_from, valid_to))
+
+
 def _tile(rows, needed):
     """Rows that cover the `needed` months exactly once, finest first; None when none can.
 
     Backtracks: January alone is no use when February was never reported but Q1 was.
     """
-    order = {t.value: i for i, t in enumerate(TYPE_ORDER)}
     starting = {}
-    for row in sorted(rows, key=lambda r: order.get(r.type, 99)):
-        months = [m.code for m in PeriodId.parse(row.code).months()]
-        if set(months) <= needed:
+    for row in sorted(rows, key=lambda r: _ORDER.get(r.type, 99)):
+        months = _month_codes(row.code)
+        if needed.issuperset(months):
             starting.setdefault(months[0], []).append((row, months))
     sequence = sorted(needed)
 
@@ -135,7 +173,7 @@ def _over_time(indicator, pid, rows):
         if first.valid_to is not None and first.valid_to < pid.end_date:
             return None
         return [max(rows, key=lambda r: r.end)]
-    needed = _months_alive(pid, first.valid_from, first.valid_to)
+    needed = _months_between(pid.code, first.valid_from, first.valid_to)
     return _tile(rows, needed) if needed else None
 
 
@@ -147,15 +185,42 @@ def aggregate(indicator: Indicator, pid: PeriodId, unit_ids=None, option=None, *
 
 def aggregate_many(indicator: Indicator, pids, unit_ids=None, option=None, *,
                    include_submitted=False) -> dict[str, Result]:
-    """`aggregate` for several periods (a trend, a comparison) from one query per indicator."""
+    """`aggregate` for several periods (a trend, a comparison) from one query."""
+    return aggregate_bulk([indicator], pids, unit_ids, option, include_submitted=include_submitted)[indicator.pk]
+
+
+def aggregate_bulk(indicators, pids, unit_ids=None, option=None, *,
+                   include_submitted=False) -> dict[int, dict[str, Result]]:
+    """`aggregate_many` for several indicators from one query: all the figures of a report at
+    once, rather than a query (and its round trip) per figure. Keyed by indicator id."""
+    if not pids:
+        return {i.pk: {} for i in indicators}
+    rows = _rows(_base_ids(indicators), pids, unit_ids, option, include_submitted)
+    return {i.pk: _from_rows(i, pids, rows) for i in indicators}
+
+
+def _base_ids(indicators) -> set[int]:
+    """The indicators whose values are read: a ratio reads its numerator and denominator."""
+    ids = set()
+    for indicator in indicators:
+        if indicator.is_ratio:
+            ids |= _base_ids([indicator.numerator, indicator.denominator])
+        else:
+            ids.add(indicator.pk)
+    return ids
+
+
+def _from_rows(indicator, pids, rows) -> dict[str, Result]:
+    """The periods' results from the fetched rows."""
     if indicator.is_ratio:
-        num = aggregate_many(indicator.numerator, pids, unit_ids, option, include_submitted=include_submitted)
-        den = aggregate_many(indicator.denominator, pids, unit_ids, option, include_submitted=include_submitted)
+        num = _from_rows(indicator.numerator, pids, rows)
+        den = _from_rows(indicator.denominator, pids, rows)
         return {p.code: _ratio(indicator, num[p.code], den[p.code]) for p in pids}
-    rows = _rows(indicator, min(p.start_date for p in pids), max(p.end_date for p in pids), unit_ids, option,
-                 include_submitted)
-    return {p.code: _combine(indicator, p, [r for r in rows if p.start_date <= r.start and r.end <= p.end_date])
-            for p in pids}
+    mine, found = rows[indicator.pk], {}
+    for p in pids:
+        start, end = p.start_date, p.end_date   # computed properties: read once, not per row
+        found[p.code] = _combine(indicator, p, [r for r in mine if start <= r.start and r.end <= end])
+    return found
 
 
 def _combine(indicator, pid, rows) -> Result:
@@ -223,18 +288,26 @@ def national(indicator: Indicator, pid: PeriodId, option=None, *, include_submit
 
 
 def national_many(indicator, pids, option=None, *, include_submitted=False) -> dict[str, Result]:
-    results, remaining = {}, list(pids)
+    return national_bulk([indicator], pids, option, include_submitted=include_submitted)[indicator.pk]
+
+
+def national_bulk(indicators, pids, option=None, *, include_submitted=False) -> dict[int, dict[str, Result]]:
+    """`national_many` for several indicators: one query per kind of unit tried, for all the
+    indicators still without a figure. Kind by kind, as in `national`, so that the values of
+    80.000 enterprises are not read when the ministry's departments gave the national figure."""
+    results = {i.pk: {} for i in indicators}
+    wanted = {p.code for p in pids}
+    todo = [i for i in indicators if wanted]
     for kinds in NATIONAL_SOURCES:
-        got = aggregate_many(indicator, remaining, units_of_kind(kinds), option, include_submitted=include_submitted)
-        for code, r in got.items():
-            if r.value is not None:
-                r.kinds = tuple(kinds)
-                results[code] = r
-        remaining = [p for p in remaining if p.code not in results]
-        if not remaining:
+        if not todo:
             break
-    return results | {p.code: Result(None) for p in remaining}
-
-
-def units_of_kind(kinds):
-    return ReportingUnit.objects.filter(kind__in=kinds).values_list("id", flat=True)
+        rows = _rows(_base_ids(todo), pids, ("kinds", kinds), option, include_submitted)
+        for indicator in todo:
+            found = results[indicator.pk]
+            remaining = [p for p in pids if p.code not in found]
+            for code, r in _from_rows(indicator, remaining, rows).items():
+                if r.value is not None:
+                    r.kinds = tuple(kinds)
+                    found[code] = r
+        todo = [i for i in todo if len(results[i.pk]) < len(wanted)]
+    return {i.pk: {p.code: results[i.pk].get(p.code) or Result(None) for p in pids} for i in indicators}

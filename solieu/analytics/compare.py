@@ -37,12 +37,18 @@ class Comparison:
     pid: PeriodId
     scope: Scope
     include_submitted: bool = False
+    # Given by a caller that fetched many comparisons at once (a report): this period and the
+    # same period last year, and the annual plans of the year by indicator id.
+    pair: dict[str, Result] | None = None
+    targets: dict[int, Target] | None = None
 
     def _value(self, pid) -> Result:
         return self.scope.value(self.indicator, pid, include_submitted=self.include_submitted)
 
     @cached_property
     def _pair(self) -> dict[str, Result]:
+        if self.pair is not None:
+            return self.pair
         last = self.pid.same_period_last_year()
         return self.scope.values(self.indicator, [self.pid, last], include_submitted=self.include_submitted)
 
@@ -84,6 +90,8 @@ class Comparison:
 
     @cached_property
     def target(self) -> Target | None:
+        if self.targets is not None:
+            return self.targets.get(self.indicator.pk)
         province = None if self.scope.province is None else self.scope.province
         return Target.objects.filter(indicator=self.indicator, year=self.pid.year, province=province).first()
 
@@ -111,6 +119,17 @@ class Comparison:
 
 def compare(indicator, pid, scope=None, *, include_submitted=False) -> Comparison:
     return Comparison(indicator, pid, scope or Scope(), include_submitted)
+
+
+def compare_many(indicators, pid, scope=None, *, include_submitted=False) -> dict[int, Comparison]:
+    """`compare` for many indicators from two queries, whatever their number: one for their
+    values in the period and the same period last year, one for the year's plans."""
+    scope = scope or Scope()
+    pids = [pid, pid.same_period_last_year()]
+    values = scope.values_bulk(indicators, pids, include_submitted=include_submitted)
+    targets = {t.indicator_id: t for t in Target.objects.filter(
+        indicator__in=indicators, year=pid.year, province=scope.province)}
+    return {i.pk: Comparison(i, pid, scope, include_submitted, values[i.pk], targets) for i in indicators}
 
 
 def reporting_count(indicator, pid, scope=None, *, kind=ReportingUnit.Kind.PROVINCIAL_DEPARTMENT,

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from solieu.catalog.models import Province, ReportingUnit
 
-from .aggregate import Result, aggregate, aggregate_many, national_many
+from .aggregate import Result, aggregate, aggregate_bulk, aggregate_many, national_bulk, national_many
 
 CURRENT = "current"
 REPORTED = "reported"
@@ -77,6 +77,12 @@ class Scope:
         if self.province is None:
             return national_many(indicator, pids, include_submitted=include_submitted)
         return aggregate_many(indicator, pids, self.unit_ids(), include_submitted=include_submitted)
+
+    def values_bulk(self, indicators, pids, *, include_submitted=False) -> dict[int, dict[str, Result]]:
+        """`values` for many indicators from one query, keyed by indicator id."""
+        if self.province is None:
+            return national_bulk(indicators, pids, include_submitted=include_submitted)
+        return aggregate_bulk(indicators, pids, self.unit_ids(), include_submitted=include_submitted)
 
     @classmethod
     def parse(cls, code: str, boundaries: str = CURRENT) -> "Scope":

@@ -9,6 +9,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from solieu.accounts import access
@@ -222,40 +223,104 @@ def reference_values(submission, spec=None):
     return result
 
 
-def history(submission, spec, ref, limit=24):
-    """The unit's own earlier values of one cell, oldest first, for outlier checks."""
+def cell_values(submission, spec, ref):
+    """One cell's current DataValue and its reference values, in one query.
+
+    Answering a cell save needs only that cell; current_values and reference_values read
+    the whole form in five queries, which is most of the cost of a save under load.
+    Returns (DataValue or None, {"previous": {ref: value}, "last_year": {ref: value}}).
+    """
+    fr, option = spec.form_rows[ref.row], spec.options[(ref.row, ref.option)]
+    pid = submission.pid
+    names = {}
+    for name, other in (("previous", pid.previous()), ("last_year", pid.same_period_last_year())):
+        names.setdefault(other.code, []).append(name)
+    found, current = {}, None
+    qs = (DataValue.objects.current().filter(indicator_id=fr.indicator_id, option=option, unit=submission.unit)
+          .filter(Q(period_id=submission.period_id) | Q(period__code__in=list(names)))
+          .select_related("period"))
+    for dv in qs:
+        if dv.period_id == submission.period_id:
+            current = dv
+        for name in names.get(dv.period.code, ()):
+            found[name] = dv.value
+    return current, {name: ({ref: found[name]} if name in found else {}) for name in ("previous", "last_year")}
+
+
+def _history_rows(submission, spec, ref, limit):
     fr = spec.form_rows[ref.row]
     option = spec.options[(ref.row, ref.option)]
+    return list(DataValue.objects.current()
+                .filter(indicator=fr.indicator, option=option, unit=submission.unit,
+                        period__type=submission.period.type, period__end_date__lt=submission.period.start_date)
+                .order_by("-period__end_date").values_list("value", "period__code", "period__end_date")[:limit])
+
+
+def history(submission, spec, ref, limit=24):
+    """The unit's own earlier values of one cell, oldest first, for outlier checks."""
+    return [value for value, _code, _end in reversed(_history_rows(submission, spec, ref, limit))]
+
+
+HISTORY_LIMIT = 24
+
+
+def histories(submission, spec, refs, limit=HISTORY_LIMIT):
+    """history() of many cells at once: one query for the form instead of one per cell."""
+    keys = {}
+    for ref in refs:
+        keys.setdefault((spec.form_rows[ref.row].indicator_id, spec.options[(ref.row, ref.option)].id), []).append(ref)
+    if not keys:
+        return {}
     qs = (DataValue.objects.current()
-          .filter(indicator=fr.indicator, option=option, unit=submission.unit,
+          .filter(unit=submission.unit, indicator_id__in={i for i, _o in keys},
                   period__type=submission.period.type, period__end_date__lt=submission.period.start_date)
-          .order_by("-period__end_date").values_list("value", flat=True)[:limit])
-    return list(reversed(qs))
+          .order_by("-period__end_date").values_list("indicator_id", "option_id", "value"))
+    newest_first = {}
+    for indicator_id, option_id, value in qs:
+        past = newest_first.setdefault((indicator_id, option_id), [])
+        if len(past) < limit:
+            past.append(value)
+    return {ref: list(reversed(newest_first.get(key, []))) for key, cell_refs in keys.items() for ref in cell_refs}
 
 
 def cell_warnings(spec, submission, row, option_code, value):
+    """History warnings of one saved cell.
+
+    Last year's value is taken from the history rows when they must contain it (same period
+    type, earlier, and not older than the oldest row read): one query instead of two.
+    """
     ref = validation.CellRef(row.code, option_code)
-    fr, option = spec.form_rows[ref.row], spec.options[(ref.row, ref.option)]
-    last_year = (DataValue.objects.current()
-                 .filter(indicator=fr.indicator, option=option, unit=submission.unit,
-                         period__code=submission.pid.same_period_last_year().code)
-                 .values_list("value", flat=True).first())
-    return validation.check_history(row, ref, value, history(submission, spec, ref), last_year)
+    rows = _history_rows(submission, spec, ref, HISTORY_LIMIT)
+    last = submission.pid.same_period_last_year()
+    covered = last.end_date < submission.period.start_date and (
+        len(rows) < HISTORY_LIMIT or last.end_date > rows[-1][2])
+    if covered:
+        last_year = next((v for v, code, _end in rows if code == last.code), None)
+    else:
+        fr, option = spec.form_rows[ref.row], spec.options[(ref.row, ref.option)]
+        last_year = (DataValue.objects.current()
+                     .filter(indicator=fr.indicator, option=option, unit=submission.unit, period__code=last.code)
+                     .values_list("value", flat=True).first())
+    return validation.check_history(row, ref, value, [v for v, _c, _e in reversed(rows)], last_year)
 
 
-def validate_submission(submission, spec=None):
-    """All issues of the submission: form rules and totals, then history warnings per cell."""
+def validate_submission(submission, spec=None, *, values=None, refs=None):
+    """All issues of the submission: form rules and totals, then history warnings per cell.
+
+    `values` (current_values) and `refs` (reference_values) may be passed by a caller that
+    needs them too, such as the grid page, so that they are read once.
+    """
     spec = spec or form_spec(submission.form)
-    values = current_values(submission, spec)
+    values = current_values(submission, spec) if values is None else values
     plain = {ref: dv.value for ref, dv in values.items()}
     issues = list(validation.check_form(spec.rows, plain, spec.rules))
     for issue in issues:  # a rule's warning is explained by a comment on any of its cells
         issue.commented = any(ref in values and values[ref].comment.strip() for ref in issue.cells)
     rows = {r.code: r for r in spec.rows}
-    refs = reference_values(submission, spec)["last_year"]
+    refs = (reference_values(submission, spec) if refs is None else refs)["last_year"]
+    past = histories(submission, spec, values)
     for ref, dv in values.items():
-        for issue in validation.check_history(rows[ref.row], ref, dv.value, history(submission, spec, ref),
-                                              refs.get(ref)):
+        for issue in validation.check_history(rows[ref.row], ref, dv.value, past.get(ref, []), refs.get(ref)):
             issue.commented = bool(dv.comment.strip())
             issues.append(issue)
     return issues

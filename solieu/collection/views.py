@@ -278,10 +278,8 @@ def _make_cell(target, spec, row_code, option_code, dv, refs, editable, issues=(
     return cell
 
 
-def _grid(target, spec, editable, issues):
+def _grid(target, spec, editable, issues, values, refs):
     """Rows shaped like the paper form, each with its TOTAL cell and its option cells."""
-    values = entry.current_values(target.submission, spec)
-    refs = entry.reference_values(target.submission, spec)
     by_cell = {}
     for issue in issues:
         if issue.code != "required" and issue.cells:
@@ -319,7 +317,9 @@ def _grid_context(request, target, *, failure=None):
         editable, why = True, ""
     except entry.EntryError as exc:
         editable, why = False, exc.message
-    issues = entry.validate_submission(submission, spec)
+    values = entry.current_values(submission, spec)
+    refs = entry.reference_values(submission, spec)
+    issues = entry.validate_submission(submission, spec, values=values, refs=refs)
     if failure is not None:
         listed = [{"message": i.message, "level": i.level,
                    "anchor": _dom_id(i.cells[0].row, i.cells[0].option) if i.cells else ""}
@@ -329,7 +329,7 @@ def _grid_context(request, target, *, failure=None):
     status = submission.status
     locked = entry.is_period_locked(submission)
     default_status = default_value_status(submission)
-    rows = _grid(target, spec, editable, issues)
+    rows = _grid(target, spec, editable, issues, values, refs)
     return {
         "t": target, "form": target.form, "unit": target.unit, "period": target.period,
         "submission": submission, "status_label": submission.get_status_display(),
@@ -400,9 +400,12 @@ def save_cell(request, form_code, unit_code, period_code):
             if not target.exists:
                 submission = entry.submission_for(target.form, target.unit, target.period)
             try:
+                # A stored submission was checked just above, on this same object; one created
+                # here (or found created by a colleague meanwhile) is checked inside.
                 result = entry.save_cell(user, submission, row, option, raw, spec=spec,
                                          expected_revision=_parse_revision(post.get("revision")),
-                                         status=status, comment=post.get("comment"))
+                                         status=status, comment=post.get("comment"),
+                                         check_access=not target.exists)
             except ConflictError as exc:
                 conflict = exc
     except entry.EntryError as exc:
@@ -416,9 +419,7 @@ def save_cell(request, form_code, unit_code, period_code):
 
 def _cell_response(request, target, spec, row, option, *, raw=None, error="", conflict="", issues=(), saved=False,
                    status=200):
-    ref = validation.CellRef(row, option)
-    dv = entry.current_values(target.submission, spec).get(ref)
-    refs = entry.reference_values(target.submission, spec)
+    dv, refs = entry.cell_values(target.submission, spec, validation.CellRef(row, option))
     cell = _make_cell(target, spec, row, option, dv, refs, True, issues)
     if error:
         cell.errors.append(error)

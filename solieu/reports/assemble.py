@@ -22,9 +22,9 @@ import yaml
 from django.utils import timezone
 
 from solieu.analytics import completeness
-from solieu.analytics.compare import compare, reporting_count
+from solieu.analytics.compare import compare, compare_many, reporting_count
 from solieu.analytics.scope import Scope, by_province
-from solieu.catalog.models import Form, Indicator, Sector
+from solieu.catalog.models import Form, Indicator, ReportingUnit, Sector
 from solieu.catalog.periods import PeriodId, PeriodType
 from solieu.vi.dates import format_date
 from solieu.vi.numbers import format_number
@@ -165,8 +165,35 @@ class Builder:
         self.charts: list[Chart] = []
         self.notes: list[str] = []
         self._comparisons = {}
+        self._indicators = None
 
     # --- figures ------------------------------------------------------------------------
+
+    def indicator(self, code) -> Indicator | None:
+        """The catalog's indicators, read once per report rather than once per sentence."""
+        if self._indicators is None:
+            self._indicators = {i.code: i for i in Indicator.objects.select_related("numerator", "denominator")}
+        return self._indicators.get(code)
+
+    def prefetch(self, codes):
+        """The comparisons the sentences and tables of `codes` will ask for, from two queries
+        per distinct figure period (values, plans) instead of several per figure: a national
+        report states some sixty indicators."""
+        by_period = {}
+        for code in codes:
+            indicator = self.indicator(code)
+            if indicator is None:
+                continue
+            pids = [self.figure_period(indicator)]
+            if pids[0] != self.req.pid and self.req.pid.type in (PeriodType.MONTH, PeriodType.QUARTER):
+                pids.append(self.req.pid)   # the month's own figure beside the cumulative one
+            for pid in pids:
+                if (indicator.pk, pid.code) not in self._comparisons:
+                    by_period.setdefault(pid, {})[indicator.pk] = indicator
+        for pid, indicators in by_period.items():
+            found = compare_many(list(indicators.values()), pid, self.req.scope,
+                                 include_submitted=self.req.include_submitted)
+            self._comparisons |= {(pk, pid.code): c for pk, c in found.items()}
 
     def comparison(self, indicator, pid):
         key = (indicator.pk, pid.code)
@@ -264,7 +291,7 @@ class Builder:
         return figure_period(indicator, self.req.pid)
 
     def sentence(self, code, companion=None) -> Paragraph | None:
-        indicator = Indicator.objects.filter(code=code).select_related("numerator", "denominator").first()
+        indicator = self.indicator(code)
         if indicator is None:
             self.notes.append(f"Chỉ tiêu {code} trong bố cục báo cáo không có trong danh mục.")
             return None
@@ -317,7 +344,7 @@ class Builder:
         return fill(self.w["coverage"], {"reported": fig, "expected": whole})
 
     def _with_companion(self, runs, code):
-        indicator = Indicator.objects.filter(code=code).first()
+        indicator = self.indicator(code)
         if indicator is None:
             return runs
         pid = self.figure_period(indicator)
@@ -359,7 +386,7 @@ class Builder:
         words = {"period_title": pid.label_title(), "last_year_title": last.label_title(), "year": pid.year}
         rows = []
         for code in codes:
-            indicator = Indicator.objects.filter(code=code).first()
+            indicator = self.indicator(code)
             if indicator is None:
                 continue
             fpid = self.figure_period(indicator)
@@ -394,7 +421,7 @@ class Builder:
         return Run(fig.text, fig)
 
     def trend_chart(self, code) -> Chart | None:
-        indicator = Indicator.objects.filter(code=code).first()
+        indicator = self.indicator(code)
         if indicator is None:
             return None
         pid = self.req.pid
@@ -425,7 +452,7 @@ class Builder:
         return series, [f"Quý {ROMAN[q - 1]}" for q in range(1, quarters + 1)]
 
     def ranking(self, code) -> list:
-        indicator = Indicator.objects.filter(code=code).select_related("numerator", "denominator").first()
+        indicator = self.indicator(code)
         if indicator is None or not self.req.scope.is_national:
             return []
         pid = self.figure_period(indicator)
@@ -514,17 +541,10 @@ class Builder:
             sub = _last_subperiod(pid, PeriodType(form.period_type))
             if sub is None or (self.req.sector and form.sector != self.req.sector and form.sector.code != "overview"):
                 continue
-            cells = completeness.matrix(form, [sub])
-            if self.req.scope.province is not None:
-                ids = set(self.req.scope.unit_ids())
-                cells = {u: c for u, c in cells.items() if u.pk in ids}
-            if not cells:
+            unit_ids = None if self.req.scope.province is None else self.req.scope.unit_ids()
+            done = completeness.summary(form, sub, unit_ids=unit_ids)
+            if not done.expected:
                 continue
-            flat = [(u, c[sub.code]) for u, c in cells.items()]
-            actual = [u for u, c in flat if c.status in ("submitted", "approved", "late")]
-            on_time = [u for u, c in flat if c.on_time]
-            missing = [u for u, c in flat if c.status not in ("submitted", "approved", "late")]
-            late = [u for u in actual if u not in on_time]
             r = self.w["reporting"]
             label = f"Biểu {form.code}, {sub.label()}"
 
@@ -534,9 +554,9 @@ class Builder:
 
             runs = fill(r["form"], {
                 "form": form.code, "form_name": f"{form.name}, {sub.label()}",
-                "actual": count(len(actual), "số đơn vị đã gửi"), "expected": count(len(flat), "số đơn vị phải gửi"),
-                "on_time": count(len(on_time), "số đơn vị gửi đúng hạn")})
-            for key, units, what in (("late", late, "gửi muộn"), ("missing", missing, "chưa gửi")):
+                "actual": count(done.actual, "số đơn vị đã gửi"), "expected": count(done.expected, "số đơn vị phải gửi"),
+                "on_time": count(done.on_time, "số đơn vị gửi đúng hạn")})
+            for key, units, what in (("late", done.late, "gửi muộn"), ("missing", done.missing, "chưa gửi")):
                 if units:
                     runs += fill(" " + r[key], {"units": self._unit_names(units, sub, f"{label}: số đơn vị {what}")})
             paragraphs.append(Paragraph(runs, "bullet"))
@@ -549,8 +569,10 @@ class Builder:
         return paragraphs
 
     def _unit_names(self, units, pid, label, limit=12) -> list[Run]:
-        """"Sở A, Sở B và 51 đơn vị khác": the count of the unnamed rest is a figure too."""
-        names = ", ".join(u.short_name or u.name for u in units[:limit])
+        """"Sở A, Sở B và 51 đơn vị khác": the count of the unnamed rest is a figure too.
+        `units` are ids; only the named ones are read."""
+        named = ReportingUnit.objects.in_bulk(units[:limit])
+        names = ", ".join(named[pk].short_name or named[pk].name for pk in units[:limit])
         rest = len(units) - limit
         if rest <= 0:
             return [Run(names)]
@@ -564,6 +586,8 @@ class Builder:
         req, h = self.req, self.w["headings"]
         top = []
         if req.scope.is_national and req.sector is None:
+            conf = self.layout["overview"]
+            self.prefetch(conf["sentences"] + conf["table"])
             overview = self.overview()
             if overview:
                 overview.heading = h["overview"]
@@ -573,6 +597,7 @@ class Builder:
             if legal:
                 top.append(Section(h["legal"], 1, paragraphs_of(legal.text)))
         entries = self.layout["sectors"] if req.scope.is_national else self.province_entries()
+        self.prefetch(_codes(entries))
         sectors = self.sector_sections(entries)
         if sectors:
             top.append(Section(h["sectors"], 1, sectors))
@@ -618,6 +643,15 @@ class Builder:
         if self.req.scope.province:
             title += suffix["province"].format(province=self.req.scope.province.name)
         return title
+
+
+def _codes(entries) -> list[str]:
+    """The indicator codes the sector entries of the layout state, companions included."""
+    codes = []
+    for entry in entries:
+        for item in entry.get("figures") or []:
+            codes += [item["code"], item.get("with")] if isinstance(item, dict) else [item]
+    return [c for c in codes if c]
 
 
 def paragraphs_of(text: str) -> list[Paragraph]:
