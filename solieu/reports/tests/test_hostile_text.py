@@ -84,6 +84,39 @@ def test_pdf_holds_the_literal_text(report):
         assert payload in text, payload
 
 
+def test_a_report_assembled_from_the_database_keeps_typed_markup_as_text(figures):
+    """Narratives written by staff go from the database into the documents as text."""
+    from docx import Document
+
+    import pypdf
+
+    from solieu.reports.assemble import ReportRequest, build_report
+    from solieu.reports.models import Narrative
+    from solieu.reports.renderers.docx import render_docx
+    from solieu.reports.renderers.pdf import render_html, render_pdf
+
+    from solieu.catalog.models import Sector
+
+    Narrative.objects.create(period_code="2024S1", scope_code="VN", part=Narrative.Part.LEGAL, text=SCRIPT)
+    Narrative.objects.create(period_code="2024S1", scope_code="VN", sector=Sector.objects.get(code="postal"),
+                             part=Narrative.Part.DIFFICULTIES, text=f"- {PAYLOADS[1]}")
+    report = build_report(ReportRequest(PeriodId.parse("2024S1")), link=lambda f, r: "")
+
+    data = render_docx(report)
+    word = Document(io.BytesIO(data))
+    text = "\n".join(p.text for p in word.paragraphs)
+    assert SCRIPT in text and PAYLOADS[1] in text
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        xml = archive.read("word/document.xml").decode()
+    assert "<script" not in xml and "<img" not in xml and ESCAPED in xml
+
+    html = render_html(report)
+    assert SCRIPT not in html and ESCAPED in html and "<img src=x" not in html
+    pdf = " ".join(" ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(render_pdf(report))).pages)
+                   .split())
+    assert SCRIPT in pdf
+
+
 # --- pages -----------------------------------------------------------------------------------
 
 
