@@ -3,6 +3,8 @@ from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.views import redirect_to_login
 from django.urls import reverse
 
+from solieu.collection.admin import ReadOnlyAdmin
+
 from . import twofactor
 from .events import record
 from .models import AccountEvent, ApiToken, Membership, TotpDevice
@@ -36,7 +38,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
 
 @admin.register(AccountEvent)
-class AccountEventAdmin(admin.ModelAdmin):
+class AccountEventAdmin(ReadOnlyAdmin):
     """The account trail, read only: nobody adds, edits or removes an entry, not even a superuser."""
 
     list_display = ["at", "kind", "username", "user", "actor", "ip"]
@@ -44,15 +46,6 @@ class AccountEventAdmin(admin.ModelAdmin):
     search_fields = ["username", "ip", "user__username", "actor__username"]
     date_hierarchy = "at"
     list_select_related = ["user", "actor"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(TotpDevice)

@@ -189,8 +189,8 @@ def _check_strings(node):
     elif isinstance(node, list):
         for value in node:
             _check_strings(value)
-    elif isinstance(node, str) and _UNSTORABLE.search(node):
-        char = _UNSTORABLE.search(node).group()
+    elif isinstance(node, str) and (found := _UNSTORABLE.search(node)):
+        char = found.group()
         raise HttpError(400, f'Dữ liệu JSON có chuỗi chứa ký tự không lưu được ("\\u{ord(char):04x}": '
                              f'{"ký tự NUL" if char == chr(0) else "nửa cặp mã UTF-16 đứng riêng"}); '
                              "hãy bỏ ký tự này rồi gửi lại.")
@@ -764,7 +764,6 @@ class Importer:
             if self.dry_run or summary.rolled_back:
                 transaction.set_rollback(True)
         return summary
-
 
     # --- the bulk write (collection.bulk) ---------------------------------------------------
 

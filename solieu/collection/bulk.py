@@ -13,7 +13,7 @@ from decimal import Decimal
 from solieu.catalog.periods import PeriodId
 
 from . import validation
-from .entry import EntryError, cell_key, parse_cell
+from .entry import HISTORY_LIMIT, EntryError, cell_key, parse_cell
 from .models import DataValue, ValueStatus
 from .values import BulkRow, save_values_bulk
 
@@ -83,7 +83,7 @@ def _warn(cells):
             k = c.row.key
             series = past.get((k.indicator.pk, k.option.pk, k.unit.pk), [])
             start = k.period.start_date
-            history = [v for end, _, v in series if end < start][-24:]
+            history = [v for end, _, v in series if end < start][-HISTORY_LIMIT:]
             if k.period.code not in last_year_of:
                 last_year_of[k.period.code] = PeriodId.parse(k.period.code).same_period_last_year().code
             last_year_code = last_year_of[k.period.code]

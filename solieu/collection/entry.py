@@ -256,16 +256,12 @@ def _history_rows(submission, spec, ref, limit):
                 .order_by("-period__end_date").values_list("value", "period__code", "period__end_date")[:limit])
 
 
-def history(submission, spec, ref, limit=24):
-    """The unit's own earlier values of one cell, oldest first, for outlier checks."""
-    return [value for value, _code, _end in reversed(_history_rows(submission, spec, ref, limit))]
-
-
 HISTORY_LIMIT = 24
 
 
 def histories(submission, spec, refs, limit=HISTORY_LIMIT):
-    """history() of many cells at once: one query for the form instead of one per cell."""
+    """The unit's own earlier values of each cell, oldest first, for outlier checks: one query
+    for the form instead of one per cell."""
     keys = {}
     for ref in refs:
         keys.setdefault((spec.form_rows[ref.row].indicator_id, spec.options[(ref.row, ref.option)].id), []).append(ref)

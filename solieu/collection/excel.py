@@ -913,11 +913,11 @@ def _review(upload, spec, unit, period, current, changes, submission=None):
             upload.notices.append(prefix + issue.message)
     sub = submission or Submission(form=spec.form, unit=unit, period=period, form_version=spec.form.version)
     last_year = entry.reference_values(sub, spec)["last_year"]
-    for change in changes:
-        if change.new is None:
-            continue
+    written = [change for change in changes if change.new is not None]
+    past = entry.histories(sub, spec, [change.ref for change in written])
+    for change in written:
         for issue in validation.check_history(rows[change.ref.row], change.ref, change.new,
-                                              entry.history(sub, spec, change.ref), last_year.get(change.ref)):
+                                              past.get(change.ref, []), last_year.get(change.ref)):
             upload.warnings.append(prefix + issue.message)
 
 

@@ -85,9 +85,8 @@ def _save_value(key, value, *, user, channel, status, comment, expected_revision
         .filter(indicator=key.indicator, option=key.option, unit=key.unit, period=key.period)
         .first()
     )
-    if current is not None:  # the audit copies their codes: no query per foreign key
-        current.indicator, current.option, current.unit, current.period = (
-            key.indicator, key.option, key.unit, key.period)
+    if current is not None:
+        _attach_key(current, key)
     if current is None:
         if expected_revision not in (None, 0):
             return _conflict(_deleted_placeholder(key), value, expected_revision, user, channel, source)
@@ -101,10 +100,8 @@ def _save_value(key, value, *, user, channel, status, comment, expected_revision
                 dv.save()
         except IntegrityError:
             # Another writer created the same cell between our read and our insert.
-            winner = DataValue.objects.current().get(
-                indicator=key.indicator, option=key.option, unit=key.unit, period=key.period)
-            winner.indicator, winner.option, winner.unit, winner.period = (
-                key.indicator, key.option, key.unit, key.period)
+            winner = _attach_key(DataValue.objects.current().get(
+                indicator=key.indicator, option=key.option, unit=key.unit, period=key.period), key)
             return _conflict(winner, value, expected_revision or 0, user, channel, source)
         _audit(dv, DataValueAudit.Action.CREATE, None, None, user, channel, source).save()
         return dv, True
@@ -124,6 +121,12 @@ def _save_value(key, value, *, user, channel, status, comment, expected_revision
     current.save()
     _audit(current, DataValueAudit.Action.UPDATE, old_value, old_status, user, channel, source).save()
     return current, True
+
+
+def _attach_key(dv, key):
+    """The key's objects on a stored value: the audit copies their codes, without a query each."""
+    dv.indicator, dv.option, dv.unit, dv.period = key.indicator, key.option, key.unit, key.period
+    return dv
 
 
 def _conflict(current, value, expected_revision, user, channel, source):
