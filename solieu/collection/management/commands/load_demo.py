@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from solieu.collection.demo import load_demo
+from solieu.ops.progress import progress_line
 
 
 class Command(BaseCommand):
@@ -14,12 +15,7 @@ class Command(BaseCommand):
         parser.add_argument("--today", type=date.fromisoformat, help="Ngày coi là hôm nay (YYYY-MM-DD).")
 
     def handle(self, *args, today=None, **options):
-        def progress(n, total, label):
-            bar = "#" * (20 * n // total)
-            self.stderr.write(f"\r[{bar:<20}] {n}/{total} biểu {label:<20}", ending="")
-            self.stderr.flush()
-
-        result = load_demo(today or timezone.localdate(), progress=progress)
+        result = load_demo(today or timezone.localdate(), progress=progress_line(self.stderr, "biểu"))
         self.stderr.write("")
         self.stdout.write(f"Đã nạp {result['values']:,} số liệu, {result['targets']} kế hoạch năm, "
                           f"{result['periods']} kỳ báo cáo.".replace(",", "."))
