@@ -174,6 +174,18 @@ def child(name, count):
 # --- the parent ----------------------------------------------------------------------------
 
 
+def _vacuum(url):
+    """Every child rolls back what it wrote: without autovacuum (off on the benchmark machine)
+    the dead rows of one run slow the next. What autovacuum would have done, before each."""
+    if not url.startswith("postgres"):
+        return
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        for table in ("collection_datavalue", "collection_datavalueaudit", "collection_submission"):
+            conn.execute(f"VACUUM {table}")
+
+
 def run(ctx) -> dict:
     """Each measurement in its own subprocess; the ratio to COPY and the target."""
     url = ctx.get("database_url") or os.environ.get("DATABASE_URL", "")
@@ -181,6 +193,7 @@ def run(ctx) -> dict:
     count = int(ctx.get("count") or COUNTS[profile])
     results = {"benchmark": "bulk_import", "profile": profile, "count": count}
     for name in ctx.get("only") or CHILDREN:
+        _vacuum(url)
         sys.stderr.write(f"bulk_import: {name}...\n")
         env = {**os.environ, "DATABASE_URL": url} if url else dict(os.environ)
         proc = subprocess.run([sys.executable, "-m", "bench.bulk_import", "--child", name, "--count", str(count)],

@@ -565,6 +565,10 @@ def generate(profile="small", *, database_url=None, reset=False, until=None, qui
                 "units": len({t.unit_id for t in tasks}), "seconds": round(time.monotonic() - started, 1),
                 "indexes_rebuilt": bool(restore)}
         write_marker(cursor, info)
+        # The rows went in by COPY, past values.py: totals built before are stale (sums.py).
+        from solieu.analytics import sums
+
+        sums.drop()
     if pg:
         # What autovacuum would do in production (it may be off on a test server, as on the
         # benchmark machine): statistics for every table, the catalog's joins included, or the

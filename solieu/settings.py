@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "solieu.accounts.middleware.SlidingSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -129,7 +130,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "solieu.accounts.hashers.OwaspArgon2PasswordHasher",   # why: accounts/hashers.py; reads any argon2 hash
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -148,11 +149,18 @@ LOGOUT_REDIRECT_URL = "login"
 
 # Sessions end after 8 idle hours (a working day) and when the browser closes.
 SESSION_COOKIE_AGE = int(os.environ.get("SOLIEU_SESSION_SECONDS", 8 * 3600))
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False   # SlidingSessionMiddleware moves the expiry, once a minute at most
+SESSION_REFRESH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Approvers and administrators must confirm an authenticator app before working (TOTP).
 SOLIEU_REQUIRE_TOTP = env_bool("SOLIEU_REQUIRE_TOTP")
+
+# National figures read sums kept current on every change (docs/decisions.md 19); "0" reads
+# every value live instead, as before issue 8.
+SOLIEU_KIND_TOTALS = env_bool("SOLIEU_KIND_TOTALS", True)
+# Kinds with more units have their totals built by the worker (`solieu build_totals`), not in a request.
+SOLIEU_KIND_TOTALS_SYNC_UNITS = int(os.environ.get("SOLIEU_KIND_TOTALS_SYNC_UNITS", 5000))
 
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours

@@ -13,7 +13,8 @@
   never averaged.
 
 Queries run on the live tables, so an approval shows in the next figure computed: there is no
-batch to wait for. A report asks for all its figures at once (`national_bulk`, `aggregate_bulk`):
+batch to wait for. National figures read the same rules' sums kept per kind of unit (sums.py),
+current in the transaction of every change. A report asks for all its figures at once (`national_bulk`, `aggregate_bulk`):
 one query per kind of unit tried, whatever the number of indicators, reading only the periods
 that lie within the ones asked for. Every result keeps the ids of the data values it was computed from, so that
 a figure in a report can be traced back to what was submitted.
@@ -89,7 +90,8 @@ def _period_ids(pids) -> list[int]:
 
 
 def _rows(indicator_ids, pids, units, option, include_submitted) -> dict[int, list[_Row]]:
-    """The counted values of the indicators within the periods, per indicator, from one query.
+    """The counted values of the indicators (all when None) within the periods, per indicator,
+    from one query.
 
     `units` is None (all), a list or queryset of unit ids, or ("kinds", [...]) for the units of
     some kinds (the national sources: a join instead of a list of ids)."""
@@ -99,11 +101,12 @@ def _rows(indicator_ids, pids, units, option, include_submitted) -> dict[int, li
     if option is None:
         option = DisaggregationOption.objects.filter(
             code=DisaggregationOption.TOTAL_CODE, disaggregation__code=DisaggregationOption.TOTAL_CODE).first()
-    found = {pk: [] for pk in indicator_ids}
+    found = {pk: [] for pk in indicator_ids or ()}
     if not period_ids or option is None:
         return found
-    qs = counted(DataValue.objects.current(), include_submitted).filter(
-        indicator_id__in=indicator_ids, period_id__in=period_ids, option=option)
+    qs = counted(DataValue.objects.current(), include_submitted).filter(period_id__in=period_ids, option=option)
+    if indicator_ids is not None:
+        qs = qs.filter(indicator_id__in=indicator_ids)
     if isinstance(units, tuple):
         qs = qs.filter(unit__kind__in=units[1])
     elif units is not None:
@@ -112,7 +115,7 @@ def _rows(indicator_ids, pids, units, option, include_submitted) -> dict[int, li
               "period__start_date", "period__end_date", "submission__status", "unit__valid_from", "unit__valid_to")
     approved = SubmissionStatus.APPROVED
     for r in qs.values_list(*fields):
-        found[r[0]].append(_Row(r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9] is None or r[9] == approved,
+        found.setdefault(r[0], []).append(_Row(r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9] is None or r[9] == approved,
                                 r[10], r[11]))
     return found
 
@@ -216,14 +219,12 @@ def _from_rows(indicator, pids, rows) -> dict[str, Result]:
         num = _from_rows(indicator.numerator, pids, rows)
         den = _from_rows(indicator.denominator, pids, rows)
         return {p.code: _ratio(indicator, num[p.code], den[p.code]) for p in pids}
-    mine, found = rows[indicator.pk], {}
-    for p in pids:
-        start, end = p.start_date, p.end_date   # computed properties: read once, not per row
-        found[p.code] = _combine(indicator, p, [r for r in mine if start <= r.start and r.end <= end])
-    return found
+    mine = rows.get(indicator.pk, [])
+    return {p.code: _combine(indicator, p, within(p, mine)) for p in pids}
 
 
-def _combine(indicator, pid, rows) -> Result:
+def used_rows(indicator, pid, rows) -> dict[int, list[_Row]]:
+    """Unit id -> the rows its value for `pid` is made of, for the units that have one."""
     by_unit = {}
     for row in rows:
         by_unit.setdefault(row.unit_id, []).append(row)
@@ -232,6 +233,16 @@ def _combine(indicator, pid, rows) -> Result:
         chosen = _over_time(indicator, pid, unit_rows)
         if chosen:
             used[unit_id] = chosen
+    return used
+
+
+def within(pid, rows):
+    start, end = pid.start_date, pid.end_date
+    return [r for r in rows if start <= r.start and r.end <= end]
+
+
+def _combine(indicator, pid, rows) -> Result:
+    used = used_rows(indicator, pid, rows)
     if not used:
         return Result(None)
     parts = {u: sum((r.value for r in rows), Decimal(0)) for u, rows in used.items()}
@@ -292,7 +303,17 @@ def national_many(indicator, pids, option=None, *, include_submitted=False) -> d
 
 
 def national_bulk(indicators, pids, option=None, *, include_submitted=False) -> dict[int, dict[str, Result]]:
-    """`national_many` for several indicators: one query per kind of unit tried, for all the
+    """`national_many` for several indicators. For the default option the sums come from the
+    kind totals kept current on approval (sums.py); this module's rules remain their definition."""
+    from . import sums
+
+    if option is None and sums.enabled():
+        return sums.national_bulk(indicators, pids, include_submitted=include_submitted, live=national_live)
+    return national_live(indicators, pids, option, include_submitted=include_submitted)
+
+
+def national_live(indicators, pids, option=None, *, include_submitted=False) -> dict[int, dict[str, Result]]:
+    """`national_bulk` read from the values: one query per kind of unit tried, for all the
     indicators still without a figure. Kind by kind, as in `national`, so that the values of
     80.000 enterprises are not read when the ministry's departments gave the national figure."""
     results = {i.pk: {} for i in indicators}

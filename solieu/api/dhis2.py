@@ -105,29 +105,32 @@ def items_from_json(payload):
         raise HttpError(400, 'Trường "dataValues" phải là một danh sách.')
     if len(values) > data.MAX_VALUES:
         raise HttpError(400, data.too_many_message(len(values)))
-    top = {k: payload.get(k) for k in ("period", "orgUnit", "attributeOptionCombo")}
+    # Only the top-level fields that are set can fill in a value's; usually none is.
+    top = {k: v for k in ("period", "orgUnit", "attributeOptionCombo") if (v := payload.get(k))}
     items = []
+    append = items.append
     for index, raw in enumerate(values):
         if not isinstance(raw, dict):
-            items.append(Item(index=index, malformed=(
+            append(Item(index=index, malformed=(
                 "Mỗi phần tử của dataValues phải là một đối tượng {dataElement, period, orgUnit, value...}.")))
             continue
-        nested = [k for k, v in raw.items() if isinstance(v, (dict, list))]
-        if nested:
-            items.append(Item(index=index, malformed=(
-                f'Trường "{nested[0]}" phải là một giá trị đơn, không phải đối tượng hay danh sách.')))
+        nested = next((k for k, v in raw.items() if isinstance(v, (dict, list))), None)
+        if nested is not None:
+            append(Item(index=index, malformed=(
+                f'Trường "{nested}" phải là một giá trị đơn, không phải đối tượng hay danh sách.')))
             continue
-
-        def get(key):
-            value = raw.get(key)
-            return top.get(key) if (value is None or value == "") and top.get(key) else value
-
-        items.append(Item(
-            index=index, indicator=raw.get("dataElement"), option=raw.get("categoryOptionCombo"),
-            unit=get("orgUnit"), period=get("period"), value=raw.get("value"), status=raw.get("status"),
-            comment=raw.get("comment"), deleted=_flag(raw.get("deleted")),
-            attribute=get("attributeOptionCombo"),
-        ))
+        unit, period, attribute = raw.get("orgUnit"), raw.get("period"), raw.get("attributeOptionCombo")
+        if top:
+            if (unit is None or unit == "") and "orgUnit" in top:
+                unit = top["orgUnit"]
+            if (period is None or period == "") and "period" in top:
+                period = top["period"]
+            if (attribute is None or attribute == "") and "attributeOptionCombo" in top:
+                attribute = top["attributeOptionCombo"]
+        deleted = raw.get("deleted")
+        append(Item(index, raw.get("dataElement"), raw.get("categoryOptionCombo"), unit, period, raw.get("value"),
+                    raw.get("status"), raw.get("comment"), False if deleted is None else _flag(deleted),
+                    attribute))
     return items
 
 
@@ -154,6 +157,11 @@ IMPORT_BODY_DOC = {
 
 
 def import_values(request, format=None, dryRun=False, importStrategy=None, atomic=False, dataSet=None):
+    with data.no_cycle_collection():  # the parsed items too live until the import ends
+        return _import_values(request, format, dryRun, importStrategy, atomic, dataSet)
+
+
+def _import_values(request, format, dryRun, importStrategy, atomic, dataSet):
     principal = request.auth
     check_id_scheme(request)
     strategy = data.check_strategy(importStrategy)

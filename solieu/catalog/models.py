@@ -553,3 +553,30 @@ class Target(models.Model):
 
     def __str__(self):
         return f"{self.indicator.code} {self.year}: {self.value}"
+
+
+class CatalogStamp(models.Model):
+    """One row whose token changes with every change to what a form's specification is made of.
+
+    Why: each server process keeps the specifications it built (collection/entry.py), and a
+    cell save must not pay for rebuilding one. Reading this token (one row, usually inside a
+    query the request makes anyway) tells every process whether the catalog changed since.
+    Database triggers write it (migration 0003), so that no write escapes: saves, the admin,
+    QuerySet.update, loaders and raw SQL alike. The token is random, not a counter, so that a
+    rolled-back change cannot bring back a token that another state of the catalog had.
+    """
+
+    ID = 1
+    token = models.CharField("dấu phiên bản danh mục", max_length=64)
+
+    class Meta:
+        verbose_name = "dấu phiên bản danh mục"
+        verbose_name_plural = "dấu phiên bản danh mục"
+
+    def __str__(self):
+        return self.token
+
+    @classmethod
+    def current(cls):
+        """The token, or None when there is none (a flushed test database): then nothing is cached."""
+        return cls.objects.filter(pk=cls.ID).values_list("token", flat=True).first()

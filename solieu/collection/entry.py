@@ -4,16 +4,18 @@ It checks scope and locks, parses Vietnamese number input, validates the cell, a
 through values.save_value (audit, conflict detection). Nothing is stored when a check fails.
 """
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from decimal import Decimal
+from types import MappingProxyType
 
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from solieu.accounts import access
-from solieu.catalog.models import DisaggregationOption, Form, Period
+from solieu.catalog.models import CatalogStamp, DisaggregationOption, Form, Period
 from solieu.vi import NumberParseError, format_number, parse_number
 
 from . import validation
@@ -38,17 +40,27 @@ class CellResult:
     revision: int
     changed: bool
     issues: list = field(default_factory=list)
+    # The stored value and the cell's reference values ({"previous": {ref: value}, "last_year":
+    # ...}) when the save already read them; None when a caller must ask cell_values.
+    data_value: DataValue | None = None
+    references: dict | None = None
 
 
-@dataclass
+@dataclass(frozen=True)
 class FormSpec:
-    """A form as validation sees it, with the model objects needed to store values."""
+    """A form as validation sees it, with the model objects needed to store values.
+
+    Shared by the threads of a process (form_spec caches it): read it, never change it or
+    the model objects in it. Containers are read-only to make that hard to get wrong.
+    """
 
     form: Form
-    rows: list            # validation.RowSpec, in form order
-    rules: list           # validation.Rule
-    form_rows: dict       # row code -> FormRow
-    options: dict         # (row code, option code) -> DisaggregationOption
+    rows: tuple           # validation.RowSpec, in form order
+    rules: tuple          # validation.Rule
+    form_rows: Mapping    # row code -> FormRow
+    options: Mapping      # (row code, option code) -> DisaggregationOption
+    layout: tuple = ()    # every FormRow in form order, headings included (the grid)
+    deadlines: tuple = ()  # the form's FormDeadline rules
 
     def cells(self):
         for row in self.rows:
@@ -57,11 +69,41 @@ class FormSpec:
                 yield validation.CellRef(row.code, option)
 
 
-def form_spec(form: Form) -> FormSpec:
+# form pk -> ((form version, catalog token), FormSpec). One entry a form: a changed catalog
+# replaces it. Plain dict operations are atomic, so the threads of a gthread worker share it
+# without a lock; two of them missing at once both build, and either result is right.
+_specs = {}
+
+
+def form_spec(form: Form, *, stamp=None) -> FormSpec:
+    """The form's specification, built once per process and catalog state.
+
+    Rebuilding it took 4 to 5 queries per cell save, a third of the save's queries during
+    the deadline rush. The cache is keyed by the catalog's token (CatalogStamp, renewed by a
+    database trigger on any change to forms, rows, indicators, disaggregations, deadlines
+    or rules), so a change made by any process is seen by the next request of every other.
+    `stamp`: the token when the caller read it in one of its own queries; else one query
+    reads it. The token is read before the catalog, so that a spec built during a change is
+    filed under the older token and rebuilt at the next request.
+    """
+    token = CatalogStamp.current() if stamp is None else stamp
+    key = (form.version, token)
+    hit = _specs.get(form.pk)
+    if hit is not None and hit[0] == key and token is not None:
+        spec = hit[1]
+    else:
+        spec = _build_spec(form)
+        if token is not None and form.pk is not None:
+            _specs[form.pk] = (key, spec)
+    return spec if spec.form is form else replace(spec, form=form)
+
+
+def _build_spec(form: Form) -> FormSpec:
     total = DisaggregationOption.total()
-    rows, form_rows, options = [], {}, {}
-    for fr in form.rows.select_related("indicator", "parent", "disaggregation").prefetch_related(
-            "disaggregation__options"):
+    rows, form_rows, options, layout = [], {}, {}, []
+    for fr in (form.rows.select_related("indicator", "parent", "disaggregation")
+               .prefetch_related("disaggregation__options").order_by("sort_order", "id")):
+        layout.append(fr)
         if fr.indicator_id is None:
             continue
         ind = fr.indicator
@@ -83,7 +125,23 @@ def form_spec(form: Form) -> FormSpec:
                         level=r.level, message=r.message)
         for r in ValidationRule.objects.filter(form=form)
     ]
-    return FormSpec(form, rows, rules, form_rows, options)
+    return FormSpec(form, tuple(rows), tuple(rules), MappingProxyType(form_rows), MappingProxyType(options),
+                    tuple(layout), tuple(form.deadlines.all()))
+
+
+def attach_deadlines(form: Form, spec: FormSpec) -> Form:
+    """Let `form.deadline_for` answer from the specification's deadlines instead of a query.
+
+    The grid asks a submission's deadline five times (lock, lateness, estimate or official);
+    each asked the database. This is what prefetch_related("deadlines") leaves on the form,
+    built from the cached rules; a form that already has them keeps its own.
+    """
+    cache = form.__dict__.setdefault("_prefetched_objects_cache", {})
+    if "deadlines" not in cache:
+        rules = form.deadlines.all()  # not evaluated: filled below as a prefetch would
+        rules._result_cache, rules._prefetch_done = list(spec.deadlines), True
+        cache["deadlines"] = rules
+    return form
 
 
 def submission_for(form, unit, period, *, adhoc_request=None) -> Submission:
@@ -185,11 +243,13 @@ def save_cell(user, submission, row_code, option_code, raw, *, spec=None, expect
     # in the audit trail (save_value commits it before raising).
     dv, changed = save_value(
         key, value, user=user, channel=channel, status=status, comment=comment,
-        expected_revision=expected_revision, form=submission.form, source=source,
+        expected_revision=expected_revision, form=submission.form, source=source, submission=submission,
     )
     if dv.submission_id != submission.pk:
         DataValue.objects.filter(pk=dv.pk).update(submission=submission)
-    return CellResult(dv.value, dv.revision, changed, cell_warnings(spec, submission, row, option_code, dv.value))
+        dv.submission = submission
+    issues, references = _warnings_and_references(spec, submission, row, option_code, dv.value)
+    return CellResult(dv.value, dv.revision, changed, issues, data_value=dv, references=references)
 
 
 def current_values(submission, spec=None) -> dict:
@@ -279,32 +339,92 @@ def histories(submission, spec, refs, limit=HISTORY_LIMIT):
     return {ref: list(reversed(newest_first.get(key, []))) for key, cell_refs in keys.items() for ref in cell_refs}
 
 
+def _from_history(rows, other, submission):
+    """(True, value or None) when the history rows must contain period `other` (same type,
+    earlier, not older than the oldest row read), else (False, None)."""
+    covered = other.end_date < submission.period.start_date and (
+        len(rows) < HISTORY_LIMIT or other.end_date > rows[-1][2])
+    if not covered:
+        return False, None
+    return True, next((v for v, code, _end in rows if code == other.code), None)
+
+
+def _warnings_and_references(spec, submission, row, option_code, value):
+    """History warnings of one saved cell, and its reference values when the same rows hold them.
+
+    Last year's value and the previous period's are taken from the history rows when they
+    must contain them: one query instead of three (cell_warnings, then cell_values). The
+    references are None when the rows cannot tell (then the caller asks cell_values).
+    """
+    ref = validation.CellRef(row.code, option_code)
+    rows = _history_rows(submission, spec, ref, HISTORY_LIMIT)
+    pid = submission.pid
+    has_last, last_year = _from_history(rows, pid.same_period_last_year(), submission)
+    has_previous, previous = _from_history(rows, pid.previous(), submission)
+    if not has_last:
+        fr, option = spec.form_rows[ref.row], spec.options[(ref.row, ref.option)]
+        last_year = (DataValue.objects.current()
+                     .filter(indicator=fr.indicator, option=option, unit=submission.unit,
+                             period__code=pid.same_period_last_year().code)
+                     .values_list("value", flat=True).first())
+    issues = validation.check_history(row, ref, value, [v for v, _c, _e in reversed(rows)], last_year)
+    references = None
+    if has_previous:
+        references = {name: ({ref: v} if v is not None else {})
+                      for name, v in (("previous", previous), ("last_year", last_year))}
+    return issues, references
+
+
 def cell_warnings(spec, submission, row, option_code, value):
     """History warnings of one saved cell.
 
     Last year's value is taken from the history rows when they must contain it (same period
     type, earlier, and not older than the oldest row read): one query instead of two.
     """
-    ref = validation.CellRef(row.code, option_code)
-    rows = _history_rows(submission, spec, ref, HISTORY_LIMIT)
-    last = submission.pid.same_period_last_year()
-    covered = last.end_date < submission.period.start_date and (
-        len(rows) < HISTORY_LIMIT or last.end_date > rows[-1][2])
-    if covered:
-        last_year = next((v for v, code, _end in rows if code == last.code), None)
-    else:
-        fr, option = spec.form_rows[ref.row], spec.options[(ref.row, ref.option)]
-        last_year = (DataValue.objects.current()
-                     .filter(indicator=fr.indicator, option=option, unit=submission.unit, period__code=last.code)
-                     .values_list("value", flat=True).first())
-    return validation.check_history(row, ref, value, [v for v, _c, _e in reversed(rows)], last_year)
+    return _warnings_and_references(spec, submission, row, option_code, value)[0]
 
 
-def validate_submission(submission, spec=None, *, values=None, refs=None):
+def grid_values(submission, spec):
+    """What the grid shows and checks, in two queries instead of six: (current_values,
+    reference_values, histories of every cell)."""
+    values = current_values(submission, spec)
+    pid, period = submission.pid, submission.period
+    names = {}
+    for name, other in (("previous", pid.previous()), ("last_year", pid.same_period_last_year())):
+        names.setdefault(other.code, []).append(name)
+    by_key = {(fr.indicator_id, o.id): (code, o.code) for (code, oc), o in spec.options.items()
+              for fr in [spec.form_rows[code]]}
+    cells = {}
+    for ref in spec.cells():
+        cells.setdefault((spec.form_rows[ref.row].indicator_id, spec.options[(ref.row, ref.option)].id), []).append(ref)
+    refs = {"previous": {}, "last_year": {}}
+    newest_first = {}
+    earlier = Q(period__type=period.type, period__end_date__lt=period.start_date)
+    qs = (DataValue.objects.current()
+          .filter(Q(period__code__in=list(names)) | earlier, unit=submission.unit,
+                  indicator_id__in={fr.indicator_id for fr in spec.form_rows.values()})
+          .order_by("-period__end_date")
+          .values_list("indicator_id", "option_id", "value", "period__code", "period__type", "period__end_date"))
+    for indicator_id, option_id, value, code, ptype, end in qs:
+        key = (indicator_id, option_id)
+        ref = by_key.get(key)
+        if ref:
+            for name in names.get(code, ()):
+                refs[name][validation.CellRef(*ref)] = value
+        if key in cells and ptype == period.type and end < period.start_date:
+            past = newest_first.setdefault(key, [])
+            if len(past) < HISTORY_LIMIT:
+                past.append(value)
+    past = {ref: list(reversed(newest_first.get(key, []))) for key, cell_refs in cells.items() for ref in cell_refs}
+    return values, refs, past
+
+
+def validate_submission(submission, spec=None, *, values=None, refs=None, past=None):
     """All issues of the submission: form rules and totals, then history warnings per cell.
 
-    `values` (current_values) and `refs` (reference_values) may be passed by a caller that
-    needs them too, such as the grid page, so that they are read once.
+    `values` (current_values), `refs` (reference_values) and `past` (histories) may be passed
+    by a caller that needs them too, such as the grid page (grid_values), so that they are
+    read once.
     """
     spec = spec or form_spec(submission.form)
     values = current_values(submission, spec) if values is None else values
@@ -314,7 +434,7 @@ def validate_submission(submission, spec=None, *, values=None, refs=None):
         issue.commented = any(ref in values and values[ref].comment.strip() for ref in issue.cells)
     rows = {r.code: r for r in spec.rows}
     refs = (reference_values(submission, spec) if refs is None else refs)["last_year"]
-    past = histories(submission, spec, values)
+    past = histories(submission, spec, values) if past is None else past
     for ref, dv in values.items():
         for issue in validation.check_history(rows[ref.row], ref, dv.value, past.get(ref, []), refs.get(ref)):
             issue.commented = bool(dv.comment.strip())

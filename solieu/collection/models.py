@@ -44,15 +44,22 @@ class DataValue(models.Model):
     change so that concurrent editors are detected (optimistic locking).
     """
 
-    indicator = models.ForeignKey(Indicator, models.PROTECT, related_name="values", verbose_name="chỉ tiêu")
-    option = models.ForeignKey(DisaggregationOption, models.PROTECT, related_name="+", verbose_name="phân tổ")
-    unit = models.ForeignKey(ReportingUnit, models.PROTECT, related_name="values", verbose_name="đơn vị báo cáo")
-    period = models.ForeignKey(Period, models.PROTECT, related_name="values", verbose_name="kỳ")
+    # Foreign keys without an index of their own where a composite one (Meta) leads with them,
+    # or where only a rare catalog or account deletion reads them: each index is written on
+    # every insert, and the national import writes millions (issue 8).
+    indicator = models.ForeignKey(Indicator, models.PROTECT, related_name="values", verbose_name="chỉ tiêu",
+                                  db_index=False)
+    option = models.ForeignKey(DisaggregationOption, models.PROTECT, related_name="+", verbose_name="phân tổ",
+                               db_index=False)
+    unit = models.ForeignKey(ReportingUnit, models.PROTECT, related_name="values", verbose_name="đơn vị báo cáo",
+                             db_index=False)
+    period = models.ForeignKey(Period, models.PROTECT, related_name="values", verbose_name="kỳ", db_index=False)
     value = models.DecimalField("giá trị", max_digits=24, decimal_places=6)
     status = models.CharField("tình trạng số liệu", max_length=12, choices=ValueStatus, default=ValueStatus.OFFICIAL)
     comment = models.TextField("ghi chú", blank=True)
     followup = models.BooleanField("cần kiểm tra lại", default=False)
-    form = models.ForeignKey(Form, models.PROTECT, null=True, blank=True, related_name="+", verbose_name="biểu mẫu")
+    form = models.ForeignKey(Form, models.PROTECT, null=True, blank=True, related_name="+", verbose_name="biểu mẫu",
+                             db_index=False)
     submission = models.ForeignKey(
         "Submission", models.SET_NULL, null=True, blank=True, related_name="values", verbose_name="báo cáo"
     )
@@ -62,12 +69,13 @@ class DataValue(models.Model):
     revision = models.PositiveIntegerField("lần sửa", default=1)
     created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="người tạo"
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="người tạo",
+        db_index=False,
     )
     updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
-        verbose_name="người cập nhật",
+        verbose_name="người cập nhật", db_index=False,
     )
     deleted_at = models.DateTimeField("xóa lúc", null=True, blank=True)
 

@@ -162,6 +162,43 @@ def check_cell(row: RowSpec, value: Decimal, option: str = TOTAL) -> list[Issue]
     Negative figures are refused unless the row sets a negative ``min_value``: counts and
     amounts are never negative, and a stray "-" is a common typo.
     """
+    if _cell_ok(row, value):  # the usual answer, without building the messages (bulk imports)
+        return []
+    return _cell_issues(row, value, option)
+
+
+def _cell_ok(row: RowSpec, value: Decimal) -> bool:
+    """True exactly when _cell_issues finds nothing; no string is built.
+
+    Why: an import checks every value, and formatting the row's label and the number for
+    messages that are almost never shown cost more than the checks themselves."""
+    if not value.is_finite():
+        return False
+    kind = row.value_type
+    if kind == RANK or kind == INTEGER:
+        if value.as_tuple().exponent < 0 and value != value.to_integral_value():
+            return False
+        if kind == RANK and value < 1:
+            return False
+    elif kind == DECIMAL or kind == PERCENT:
+        # The exponent bounds the places from above: only then normalize (decimal_places).
+        if -value.as_tuple().exponent > row.decimals and decimal_places(value) > row.decimals:
+            return False
+    lower = row.min_value
+    if lower is None and kind != RANK:
+        lower = _ZERO
+    if lower is not None and value < lower:
+        return False
+    upper = row.max_value
+    if upper is None and kind == PERCENT:
+        upper = _HUNDRED
+    return upper is None or value <= upper
+
+
+_ZERO, _HUNDRED = Decimal(0), Decimal(100)
+
+
+def _cell_issues(row: RowSpec, value: Decimal, option: str) -> list[Issue]:
     where = f"{_where(row, option)}: "
 
     def error(code: str, text: str) -> Issue:
@@ -417,8 +454,6 @@ def check_history(
     the same period last year, above ``row.change_warning_pct`` percent; ranks are skipped
     (a rank does not "grow"), and percent rows are also described in điểm phần trăm.
     """
-    where = f"{_where(row, cell.option)}: "
-    shown = _show(row, value)
     issues = []
     past = [h for h in history if h is not None]
     if len(past) >= MIN_HISTORY:
@@ -428,6 +463,7 @@ def check_history(
             z = CONTEXT.divide(CONTEXT.multiply(MAD_FACTOR, CONTEXT.subtract(value, median)), mad)
             if abs(z) > MAD_THRESHOLD:
                 how = "cao" if z > 0 else "thấp"
+                where, shown = f"{_where(row, cell.option)}: ", _show(row, value)
                 issues.append(Issue("warning", (cell,), "outlier_mad", (
                     f"{where}{shown} {how} bất thường so với {format_number(len(past))} kỳ trước của đơn vị "
                     f"(trung vị {_show(row, median)}, điểm z hiệu chỉnh {format_number(z, 1)} vượt ngưỡng "
@@ -439,6 +475,7 @@ def check_history(
         change = CONTEXT.multiply(CONTEXT.divide(difference, abs(base)), Decimal(100))
         limit = row.change_warning_pct if row.change_warning_pct is not None else DEFAULT_CHANGE_WARNING_PCT
         if abs(change) > limit:
+            where, shown = f"{_where(row, cell.option)}: ", _show(row, value)  # only for a warning: imports
             how = "tăng" if change > 0 else "giảm"
             relative = format_percent(abs(change), 1)
             if row.value_type == PERCENT:

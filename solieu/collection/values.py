@@ -9,7 +9,9 @@ from django.utils import timezone
 
 from solieu.vi import format_number
 
-from .models import Channel, DataValue, DataValueAudit, ValueStatus
+from solieu.analytics.sums import Tracker
+
+from .models import Channel, DataValue, DataValueAudit, Submission, SubmissionStatus, ValueStatus
 
 
 class ConflictError(Exception):
@@ -62,23 +64,29 @@ def save_value(
     expected_revision=None,
     form=None,
     source="",
+    submission=None,
 ):
     """Create or change the current value of `key`; returns (data_value, changed).
 
     `expected_revision` is the revision the editor saw (0 for an empty cell). If the stored
     value moved on meanwhile, the attempt is audited as a conflict and ConflictError raised.
     Writing the same value and status again changes nothing, which makes re-sends idempotent.
+    `submission`, when given, is recorded on the value in the same write.
     """
     with transaction.atomic():
+        tracker = Tracker()
         outcome = _save_value(key, value, user=user, channel=channel, status=status, comment=comment,
-                              expected_revision=expected_revision, form=form, source=source)
+                              expected_revision=expected_revision, form=form, source=source,
+                              submission=submission, tracker=tracker)
+        tracker.settle()
     if isinstance(outcome, ConflictError):
         # Raised after the block commits, so that the conflict stays in the audit trail.
         raise outcome
     return outcome
 
 
-def _save_value(key, value, *, user, channel, status, comment, expected_revision, form, source):
+def _save_value(key, value, *, user, channel, status, comment, expected_revision, form, source, submission,
+                tracker):
     current = (
         DataValue.objects.current()
         .select_for_update()
@@ -87,6 +95,8 @@ def _save_value(key, value, *, user, channel, status, comment, expected_revision
     )
     if current is not None:
         _attach_key(current, key)
+    if not _uncounted(submission, current):
+        tracker.touch([(key.unit, key.period)])
     if current is None:
         if expected_revision not in (None, 0):
             return _conflict(_deleted_placeholder(key), value, expected_revision, user, channel, source)
@@ -94,6 +104,7 @@ def _save_value(key, value, *, user, channel, status, comment, expected_revision
             indicator=key.indicator, option=key.option, unit=key.unit, period=key.period,
             value=value, status=status, comment=comment or "", channel=channel, source=source,
             form=form, form_version=getattr(form, "version", None), created_by=user, updated_by=user,
+            submission=submission,
         )
         try:
             with transaction.atomic():
@@ -111,16 +122,37 @@ def _save_value(key, value, *, user, channel, status, comment, expected_revision
 
     new_comment = current.comment if comment is None else comment
     if current.value == value and current.status == status and current.comment == new_comment:
+        if submission is not None and current.submission_id != submission.pk:
+            DataValue.objects.filter(pk=current.pk).update(submission=submission)
+            current.submission = submission
         return current, False
     old_value, old_status = current.value, current.status
     current.value, current.status, current.comment = value, status, new_comment
     current.channel, current.source, current.updated_by = channel, source or current.source, user
     if form is not None:
         current.form, current.form_version = form, form.version
+    if submission is not None:
+        current.submission = submission
     current.revision += 1
     current.save()
     _audit(current, DataValueAudit.Action.UPDATE, old_value, old_status, user, channel, source).save()
     return current, True
+
+
+def _uncounted(submission, current) -> bool:
+    """Whether a write cannot change what a consolidation counts: into a report being drafted
+    (or returned), over nothing or over a value of that same report. The cell grid's saves
+    during the deadline rush; they skip the kind totals. The report's row is locked (FOR NO KEY
+    UPDATE, as submit's FOR UPDATE waits for it), so it cannot be sent before this write commits."""
+    if submission is None or (current is not None and current.submission_id != submission.pk):
+        return False
+    status = (Submission.objects.filter(pk=submission.pk).select_for_update(**_share())
+              .values_list("status", flat=True).first())
+    return status in (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED)
+
+
+def _share():
+    return {"no_key": True} if connection.vendor == "postgresql" else {}
 
 
 def _attach_key(dv, key):
@@ -144,12 +176,16 @@ def _conflict(current, value, expected_revision, user, channel, source):
 @transaction.atomic
 def delete_value(data_value: DataValue, *, user=None, channel=Channel.WEB, note=""):
     """Soft delete: the row stays, with its trail, and the key is free for a new value."""
+    tracker = Tracker()
+    if not _uncounted(data_value.submission, data_value):
+        tracker.touch([(data_value.unit, data_value.period)])
     data_value.deleted_at = timezone.now()
     data_value.updated_by = user
     data_value.revision += 1
     data_value.save()
     _audit(data_value, DataValueAudit.Action.DELETE, data_value.value, data_value.status, user, channel,
            note=note).save()
+    tracker.settle()
 
 
 def _deleted_placeholder(key):
@@ -173,6 +209,8 @@ def bulk_create_values(rows, *, user=None, channel=Channel.DEMO, source=""):
     rows = list(rows)
     if not rows:
         return 0
+    tracker = Tracker()
+    tracker.touch({(r["unit"], r["period"]) for r in rows})
     ops = connection.ops
     now = ops.adapt_datetimefield_value(timezone.now())
     user_id = getattr(user, "pk", None)
@@ -212,6 +250,7 @@ def bulk_create_values(rows, *, user=None, channel=Channel.DEMO, source=""):
             )
             for i in range(0, len(data), 5000):
                 cursor.executemany(sql, data[i:i + 5000])
+    tracker.settle()
     return len(values)
 
 
@@ -309,6 +348,8 @@ def save_values_bulk(rows, *, user=None, channel=Channel.API, source="") -> list
     ids = [_key_ids(r.key) for r in rows]
     results = []
     with transaction.atomic():
+        tracker = Tracker()
+        tracker.touch({(r.key.unit, r.key.period) for r in rows})
         start = 0
         while start < len(rows):
             seen, end = set(), start
@@ -317,6 +358,7 @@ def save_values_bulk(rows, *, user=None, channel=Channel.API, source="") -> list
                 end += 1
             results += _save_run(rows[start:end], ids[start:end], user, channel, source)
             start = end
+        tracker.settle()
     return results
 
 
@@ -351,12 +393,16 @@ def _save_run(rows, ids, user, channel, source):
     current = _current_of(ids)
     new_ids = iter(_reserve_ids(DataValue, sum(1 for i in ids if i not in current)))
     inserts, updates, audits, moves, results = [], [], [], [], []
+    forms = {None: (None, None)}  # the batch's few forms: id(form) -> (pk, version), read once
     for r, key_ids in zip(rows, ids):
         k = r.key
         codes = (k.indicator.code, k.option.code, k.unit.code, k.period.code)
-        form_id = getattr(r.form, "pk", None)
-        form_version = getattr(r.form, "version", None)
-        submission_id = getattr(r.submission, "pk", None)
+        form = r.form
+        known = forms.get(None if form is None else id(form))
+        if known is None:
+            known = forms[id(form)] = (getattr(form, "pk", None), getattr(form, "version", None))
+        form_id, form_version = known
+        submission_id = None if r.submission is None else r.submission.pk
         found = current.get(key_ids)
         if found is None:
             pk = next(new_ids)
@@ -407,6 +453,8 @@ def _write_rows(model, columns, rows):
     """COPY on PostgreSQL, executemany elsewhere; the table's own defaults give missing ids."""
     if not rows:
         return
+    from .copytext import copy_text
+
     q = connection.ops.quote_name
     table = q(model._meta.db_table)
     with connection.cursor() as cursor:
@@ -414,8 +462,7 @@ def _write_rows(model, columns, rows):
             # psycopg's copy() is not wrapped by Django: its errors become Django's here.
             with connection.wrap_database_errors, cursor.copy(
                     f"COPY {table} ({', '.join(q(c) for c in columns)}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+                copy_text(copy, rows)
             return
         sql = f"INSERT INTO {table} ({', '.join(q(c) for c in columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
         for i in range(0, len(rows), 5000):
@@ -425,6 +472,8 @@ def _write_rows(model, columns, rows):
 def _update_values(updates, now):
     if not updates:
         return
+    from .copytext import copy_text
+
     q = connection.ops.quote_name
     table = q(DataValue._meta.db_table)
     sets = ", ".join(f"{q(c)} = %s" for c in UPDATE_COLUMNS[1:])
@@ -441,8 +490,7 @@ def _update_values(updates, now):
         cursor.execute("TRUNCATE bulk_value_update")
         with connection.wrap_database_errors, cursor.copy(
                 f"COPY bulk_value_update ({', '.join(UPDATE_COLUMNS)}) FROM STDIN") as copy:
-            for u in updates:
-                copy.write_row(u)
+            copy_text(copy, updates)
         assignments = ", ".join(f"{q(c)} = u.{c}" for c in UPDATE_COLUMNS[1:])
         cursor.execute(f"UPDATE {table} v SET {assignments}, updated_at = %s FROM bulk_value_update u "
                        "WHERE v.id = u.id", [now])

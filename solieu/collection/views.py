@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, Subquery
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 
 from solieu.accounts import access
 from solieu.analytics import completeness as comp
-from solieu.catalog.models import Form, FormAssignment, Period, ReportingUnit
+from solieu.catalog.models import CatalogStamp, Form, FormAssignment, Period, ReportingUnit
 from solieu.catalog.periods import PeriodError, PeriodId, PeriodType, periods_between
 from solieu.vi import format_date, format_number
 
@@ -65,13 +65,23 @@ def _current_pid(ptype, day):
 
 @dataclass
 class Target:
-    """What an entry URL points at; `submission` is unsaved until someone writes to it."""
+    """What an entry URL points at; `submission` is unsaved until someone writes to it.
+
+    `stamp`: the catalog's token read with the submission (entry.form_spec), None if not read.
+    """
 
     form: Form
     unit: ReportingUnit
     period: Period
     submission: Submission
     exists: bool
+    stamp: str | None = None
+
+    def spec(self):
+        """The form's specification, its deadlines put on the form (no query for each deadline)."""
+        spec = entry.form_spec(self.form, stamp=self.stamp)
+        entry.attach_deadlines(self.form, spec)
+        return spec
 
 
 def _target(user, form_code, unit_code, period_code) -> Target:
@@ -81,7 +91,14 @@ def _target(user, form_code, unit_code, period_code) -> Target:
     it is a period of the form's type for which the unit is assigned the form, no later than
     the next one: nobody reports for 2030 by mistyping a URL. Opening a grid creates no
     submission, so a look does not show up as "Đang nhập" in completeness.
+
+    An existing submission is found first, with its form, unit, period and the catalog's
+    token in one query (every cell save comes here); the answers are those of the
+    step-by-step path below, which the other cases take.
     """
+    found = _existing_target(user, form_code, unit_code, period_code)
+    if found is not None:
+        return found
     unit = _readable_unit_or_404(user, unit_code)
     form = _form_or_404(form_code)
     try:
@@ -106,6 +123,23 @@ def _target(user, form_code, unit_code, period_code) -> Target:
     period = Period.objects.for_id(pid)
     return Target(form, unit, period, Submission(form=form, unit=unit, period=period, form_version=form.version),
                   False)
+
+
+def _existing_target(user, form_code, unit_code, period_code):
+    try:
+        code = PeriodId.parse(period_code).code
+    except PeriodError:
+        return None
+    submission = (Submission.objects.filter(form__code=form_code, unit__code=unit_code, period__code=code)
+                  .select_related("form", "unit", "period", "adhoc_request", "submitted_by", "decided_by")
+                  .annotate(catalog_stamp=Subquery(
+                      CatalogStamp.objects.filter(pk=CatalogStamp.ID).values("token")[:1]))
+                  .first())
+    if submission is None:
+        return None
+    if not access.can_read_unit(user, submission.unit):
+        raise Http404("Không có đơn vị này trong phạm vi của bạn.")
+    return Target(submission.form, submission.unit, submission.period, submission, True, submission.catalog_stamp)
 
 
 def _entry_url(form_code, unit_code, period_code):
@@ -253,15 +287,19 @@ def default_value_status(submission):
     return ValueStatus.ESTIMATE if submission.deadline() < submission.period.end_date else ValueStatus.OFFICIAL
 
 
-def _make_cell(target, spec, row_code, option_code, dv, refs, editable, issues=()):
+def _cell_url(target):
+    return reverse("collection:cell", args=[target.form.code, target.unit.code, target.period.code])
+
+
+def _make_cell(target, spec, row_code, option_code, dv, refs, editable, issues=(), url=None):
+    """`url`: the save URL when the caller computed it once for a whole grid."""
     fr = spec.form_rows[row_code]
     option = spec.options[(row_code, option_code)]
     ref = validation.CellRef(row_code, option_code)
     cell = Cell(
         id=_dom_id(row_code, option_code), row=row_code, option=option_code,
         label=f"Dòng {row_code} {fr.title}" + ("" if option_code == TOTAL else f", {option.name}"),
-        url=reverse("collection:cell", args=[target.form.code, target.unit.code, target.period.code]),
-        editable=editable, parent=fr.parent.code if fr.parent_id else "",
+        url=url or _cell_url(target), editable=editable, parent=fr.parent.code if fr.parent_id else "",
         previous=entry.describe(refs["previous"].get(ref)), last_year=entry.describe(refs["last_year"].get(ref)),
     )
     if dv is not None:
@@ -286,8 +324,9 @@ def _grid(target, spec, editable, issues, values, refs):
             by_cell.setdefault(issue.cells[0], []).append(issue)
     parents = {fr.parent_id for fr in spec.form_rows.values() if fr.parent_id}
     specs = {r.code: r for r in spec.rows}
+    url = _cell_url(target)
     rows = []
-    for fr in target.form.rows.select_related("indicator", "parent").order_by("sort_order", "id"):
+    for fr in spec.layout:
         if fr.is_heading:
             rows.append({"heading": True, "code": fr.code, "title": fr.title})
             continue
@@ -296,7 +335,7 @@ def _grid(target, spec, editable, issues, values, refs):
         def cell(option_code):
             ref = validation.CellRef(fr.code, option_code)
             return _make_cell(target, spec, fr.code, option_code, values.get(ref), refs, editable,
-                              by_cell.get(ref, ()))
+                              by_cell.get(ref, ()), url=url)
 
         additive = rs.value_type in ("integer", "decimal")
         rows.append({
@@ -311,15 +350,14 @@ def _grid(target, spec, editable, issues, values, refs):
 
 def _grid_context(request, target, *, failure=None):
     user, submission = request.user, target.submission
-    spec = entry.form_spec(target.form)
+    spec = target.spec()
     try:
         entry.ensure_editable(user, submission)
         editable, why = True, ""
     except entry.EntryError as exc:
         editable, why = False, exc.message
-    values = entry.current_values(submission, spec)
-    refs = entry.reference_values(submission, spec)
-    issues = entry.validate_submission(submission, spec, values=values, refs=refs)
+    values, refs, past = entry.grid_values(submission, spec)
+    issues = entry.validate_submission(submission, spec, values=values, refs=refs, past=past)
     if failure is not None:
         listed = [{"message": i.message, "level": i.level,
                    "anchor": _dom_id(i.cells[0].row, i.cells[0].option) if i.cells else ""}
@@ -379,7 +417,7 @@ def save_cell(request, form_code, unit_code, period_code):
     post = request.POST
     row, option = post.get("row", ""), post.get("option") or TOTAL
     raw = post.get("value", "")
-    spec = entry.form_spec(target.form)
+    spec = target.spec()
     if (row, option) not in spec.options:
         raise Http404("Biểu không có ô này.")
     submission = target.submission
@@ -414,12 +452,16 @@ def save_cell(request, form_code, unit_code, period_code):
     if conflict is not None:
         note = f" Giá trị bạn vừa nhập ({raw.strip() or 'ô trống'}) chưa được lưu."
         return _cell_response(request, target, spec, row, option, conflict=str(conflict) + note, status=409)
-    return _cell_response(request, target, spec, row, option, issues=result.issues, saved=True)
+    return _cell_response(request, target, spec, row, option, issues=result.issues, saved=True, result=result)
 
 
 def _cell_response(request, target, spec, row, option, *, raw=None, error="", conflict="", issues=(), saved=False,
-                   status=200):
-    dv, refs = entry.cell_values(target.submission, spec, validation.CellRef(row, option))
+                   status=200, result=None):
+    """The cell re-rendered; from what the save read when it read everything (result)."""
+    if result is not None and result.references is not None:
+        dv, refs = result.data_value, result.references
+    else:
+        dv, refs = entry.cell_values(target.submission, spec, validation.CellRef(row, option))
     cell = _make_cell(target, spec, row, option, dv, refs, True, issues)
     if error:
         cell.errors.append(error)

@@ -11,6 +11,8 @@ from django.utils import timezone
 from solieu.accounts import access
 from solieu.accounts.models import Role
 
+from solieu.analytics.sums import Tracker
+
 from .entry import EntryError, ensure_editable, validate_submission
 from .models import Submission, SubmissionEvent, SubmissionStatus
 
@@ -45,12 +47,21 @@ def submit(user, submission: Submission):
     if unexplained:
         raise WorkflowError(f"Chưa gửi được: {len(unexplained)} cảnh báo cần ghi chú giải thích ở ô số liệu.",
                             unexplained, "warnings")
+    tracker = _track(submission)
     submission.status = SubmissionStatus.SUBMITTED
     submission.submitted_at, submission.submitted_by = timezone.now(), user
     submission.return_reason = ""
     submission.save()
+    tracker.settle()
     _record(submission, Action.SUBMIT, user)
     return submission
+
+
+def _track(submission):
+    """A status change moves the report's values in or out of the national sums: keep them current."""
+    tracker = Tracker()
+    tracker.touch([(submission.unit, submission.period)])
+    return tracker
 
 
 def _decide(user, submission, allowed_from):
@@ -67,9 +78,11 @@ def _decide(user, submission, allowed_from):
 @transaction.atomic
 def approve(user, submission):
     submission = _decide(user, submission, {SubmissionStatus.SUBMITTED})
+    tracker = _track(submission)
     submission.status = SubmissionStatus.APPROVED
     submission.decided_at, submission.decided_by = timezone.now(), user
     submission.save()
+    tracker.settle()
     _record(submission, Action.APPROVE, user)
     return submission
 
@@ -79,10 +92,12 @@ def return_(user, submission, reason):
     submission = _decide(user, submission, {SubmissionStatus.SUBMITTED})
     if not (reason or "").strip():
         raise WorkflowError("Phải ghi lý do trả lại báo cáo.", code="reason")
+    tracker = _track(submission)
     submission.status = SubmissionStatus.RETURNED
     submission.decided_at, submission.decided_by = timezone.now(), user
     submission.return_reason = reason.strip()
     submission.save()
+    tracker.settle()
     _record(submission, Action.RETURN, user, reason.strip())
     return submission
 
@@ -93,11 +108,13 @@ def reopen(user, submission, reason, days=7):
     submission = _decide(user, submission, set(SubmissionStatus))
     if not (reason or "").strip():
         raise WorkflowError("Phải ghi lý do mở lại báo cáo.", code="reason")
+    tracker = _track(submission)
     if submission.status in (SubmissionStatus.APPROVED, SubmissionStatus.SUBMITTED):
         submission.status = SubmissionStatus.RETURNED
         submission.return_reason = reason.strip()
     submission.reopened_until = timezone.localdate() + timedelta(days=days)
     submission.save()
+    tracker.settle()
     _record(submission, Action.REOPEN, user, reason.strip())
     return submission
 

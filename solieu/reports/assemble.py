@@ -210,7 +210,8 @@ class Builder:
                 value=value, text=text, unit=unit, kind=kind,
                 indicator_code=indicator.code if indicator else "", period_code=pid.code,
                 scope=self.req.scope.label, derivation=derivation,
-                value_ids=list(result.value_ids) if result else [],
+                # national ids are computed when read (the figure sheet), not for every report
+                value_ids=result.value_ids if result else [],
                 estimate=bool(result and result.estimate), provisional=bool(result and result.provisional),
             )
             fig.link = self.link(fig, self.req)

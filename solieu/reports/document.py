@@ -8,6 +8,7 @@ cannot disagree because they are drawn from the same objects.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -27,7 +28,7 @@ class Figure:
     period_code: str = ""
     scope: str = ""               # "Toàn quốc", a province's name, a sector's name
     derivation: str = ""          # "27.477 / 26.049,49 x 100 - 100" or "tổng 63 đơn vị, 378 số liệu"
-    value_ids: list[int] = field(default_factory=list)
+    value_ids: Sequence[int] = field(default_factory=list)   # a list, or analytics.sums.LazyIds
     estimate: bool = False        # "ước đạt": built on at least one estimated value
     provisional: bool = False     # includes figures not yet approved
     link: str = ""                # URL of the breakdown page (HTML renderer only)

@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth import get_user_model
 
 from solieu.analytics.aggregate import aggregate, national
 from solieu.analytics.compare import compare, reporting_count
@@ -17,6 +18,7 @@ from solieu.catalog.models import (
     ReportingUnit, Sector, Target,
 )
 from solieu.catalog.periods import PeriodId
+from solieu.collection import workflow
 from solieu.collection.models import DataValue, Submission, SubmissionStatus
 
 D = Decimal
@@ -198,7 +200,8 @@ def test_an_approval_shows_at_once(world):
     dv = put(world, "revenue", "B", "2024S1", 50, status=SubmissionStatus.SUBMITTED)
     pid = PeriodId.parse("2024S1")
     assert national(world["ind"]["revenue"], pid).value is None
-    Submission.objects.filter(pk=dv.submission_id).update(status=SubmissionStatus.APPROVED)
+    approver = get_user_model().objects.create(username="approver", is_superuser=True)
+    workflow.approve(approver, Submission.objects.get(pk=dv.submission_id))
     assert national(world["ind"]["revenue"], pid).value == 50
 
 

@@ -5,6 +5,9 @@ import re
 
 import pytest
 
+from django.contrib.auth import get_user_model
+
+from solieu.collection import workflow
 from solieu.collection.models import Submission
 
 from .conftest import put
@@ -61,7 +64,7 @@ def test_an_approval_changes_the_next_report_at_once(client, people, figures):
     assert "đạt 1.600 điểm" in text(client.get(URL, {"period": "2024S1"}))
     with_submitted = text(client.get(URL, {"period": "2024S1", "submitted": "1"}))
     assert "đạt 1.700 điểm" in with_submitted
-    Submission.objects.filter(pk=late.submission_id).update(status="approved")
+    workflow.approve(_superuser(), Submission.objects.get(pk=late.submission_id))
     assert "đạt 1.700 điểm" in text(client.get(URL, {"period": "2024S1"}))
 
 
@@ -74,3 +77,7 @@ def test_prose_written_by_staff_is_merged(client, people, figures):
     client.force_login(people["analyst"])
     page = text(client.get(URL, {"period": "2024S1"}))
     assert "Cạnh tranh với doanh nghiệp nước ngoài." in page and "Đoạn thứ hai." in page
+
+
+def _superuser():
+    return get_user_model().objects.create(username="approver", is_superuser=True)
