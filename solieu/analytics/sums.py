@@ -21,6 +21,7 @@ Ids of the values behind a figure are not kept: `LazyIds` knows their count and 
 live, for all the figures of one call at once, when someone opens a breakdown or the figure sheet.
 """
 
+import zlib
 from collections.abc import Sequence
 from decimal import Decimal
 from itertools import groupby
@@ -38,6 +39,8 @@ from .models import BuiltTotal, KindTotal
 KINDS = [k for group in NATIONAL_SOURCES for k in group]
 MODES = (False, True)        # with_submitted
 _LOCK_CLASS = 8021           # advisory lock namespace: one lock per reporting unit
+_KIND_LOCK_CLASS = 8022      # one per kind of unit
+MANY_UNITS = 200
 
 
 def enabled() -> bool:
@@ -367,7 +370,7 @@ class Tracker:
                         known[p.pk] = p
                         fresh.setdefault(kind, {}).setdefault(unit_id, {})[p.pk] = p
         for kind, by_unit in fresh.items():
-            _lock_units(sorted(by_unit))
+            _lock_units(kind, sorted(by_unit))
             before = self.before.setdefault(kind, {})
             for key, v in _contributions_by_unit(by_unit).items():
                 _merge(before, key, v)
@@ -384,7 +387,7 @@ class Tracker:
         fresh = {pk: p for pk, p in periods.items() if pk not in known}
         known.update(fresh)
         if fresh:
-            _lock_units([unit.pk])
+            _lock_units(unit.kind, [unit.pk])
             for key, v in _contributions_by_unit({unit.pk: fresh}).items():
                 _merge(self.before.setdefault(unit.kind, {}), key, v)
 
@@ -426,11 +429,20 @@ def _merge(into, key, v):
         into[key] = list(v)
 
 
-def _lock_units(unit_ids):
-    if connection.vendor == "postgresql" and unit_ids:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, u) FROM unnest(%s::int[]) AS u ORDER BY u",
-                           [_LOCK_CLASS, list(unit_ids)])
+def _lock_units(kind, unit_ids):
+    """Serialize trackers of the same units. A few units: one lock each, under the kind's lock
+    held shared; many (an import of thousands, which would fill PostgreSQL's lock table): the
+    kind's lock held exclusively instead."""
+    if connection.vendor != "postgresql" or not unit_ids:
+        return
+    kind_key = zlib.crc32(kind.encode()) & 0x7FFFFFFF
+    with connection.cursor() as cursor:
+        if len(unit_ids) > MANY_UNITS:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_KIND_LOCK_CLASS, kind_key])
+            return
+        cursor.execute("SELECT pg_advisory_xact_lock_shared(%s, %s)", [_KIND_LOCK_CLASS, kind_key])
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, u) FROM unnest(%s::int[]) AS u ORDER BY u",
+                       [_LOCK_CLASS, list(unit_ids)])
 
 
 def _apply(kind, delta):
