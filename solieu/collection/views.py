@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,7 +29,7 @@ from solieu.catalog.periods import PeriodError, PeriodId, PeriodType, periods_be
 from solieu.vi import format_date, format_number
 
 from . import adhoc, entry, signals, validation, workflow
-from .models import AdHocRequest, Submission, SubmissionEvent, SubmissionStatus, ValueStatus
+from .models import AdHocRequest, DataValue, Submission, SubmissionEvent, SubmissionStatus, ValueStatus
 from .values import ConflictError
 
 TOTAL = entry.TOTAL
@@ -172,9 +172,10 @@ def work_status(submission, deadline, on_time_days, today):
         return submission.status
     if today > deadline + timedelta(days=on_time_days):
         return "overdue"
-    if submission is None or not submission.values.filter(deleted_at__isnull=True).exists():
-        return "missing"
-    return "draft"
+    has_values = getattr(submission, "has_values", None)
+    if has_values is None and submission is not None:
+        has_values = submission.values.filter(deleted_at__isnull=True).exists()
+    return "draft" if has_values else "missing"
 
 
 def _work_line(form, unit, pid, submission, today):
@@ -202,18 +203,33 @@ def my_work(request):
     user, today = request.user, timezone.localdate()
     entry_units = ReportingUnit.objects.filter(pk__in=access.entry_unit_ids(user)).order_by("code")
     units = []
+    # The deadline season's most visited page: one query per kind of thing, not per line.
+    assignments = list(FormAssignment.objects.valid_on(today).filter(unit__in=entry_units, form__active=True)
+                       .exclude(form__regime=Form.Regime.AD_HOC).select_related("form")
+                       .prefetch_related("form__deadlines").order_by("form__code"))
+    wanted = {}
+    for a in assignments:
+        current = _current_pid(a.form.period_type, today)
+        pids = [current, current.previous()]
+        if a.form.deadline_for(current.next()) <= today + timedelta(days=UPCOMING_DAYS):
+            pids.insert(0, current.next())
+        wanted[a.pk] = pids
+    found = {}
+    codes = {p.code for pids in wanted.values() for p in pids}
+    if assignments:
+        for sub in (Submission.objects.filter(unit__in=entry_units, form__in={a.form_id for a in assignments},
+                                              period__code__in=codes)
+                    .select_related("period")
+                    .annotate(has_values=Exists(DataValue.objects.filter(submission=OuterRef("pk"),
+                                                                         deleted_at__isnull=True)))):
+            found[(sub.form_id, sub.unit_id, sub.period.code)] = sub
     for unit in entry_units:
         lines = []
-        assignments = (FormAssignment.objects.valid_on(today).filter(unit=unit, form__active=True)
-                       .exclude(form__regime=Form.Regime.AD_HOC).select_related("form").order_by("form__code"))
-        for a in assignments:
-            current = _current_pid(a.form.period_type, today)
-            pids = [current, current.previous()]
-            if a.form.deadline_for(current.next()) <= today + timedelta(days=UPCOMING_DAYS):
-                pids.insert(0, current.next())
-            for pid in pids:
-                submission = (Submission.objects.filter(form__code=a.form.code, unit=unit, period__code=pid.code)
-                              .select_related("form", "period").first())
+        for a in (a for a in assignments if a.unit_id == unit.pk):
+            for pid in wanted[a.pk]:
+                submission = found.get((a.form_id, unit.pk, pid.code))
+                if submission is not None:
+                    submission.form = a.form
                 lines.append(_work_line(a.form, unit, pid, submission, today))
         for submission in (Submission.objects.filter(unit=unit, adhoc_request__isnull=False)
                            .exclude(status=SubmissionStatus.APPROVED)

@@ -93,3 +93,24 @@ def test_user_without_role(client, db):
 
 def test_login_required(client, db):
     assert client.get("/cong-viec/").status_code == 302
+
+
+def test_the_page_costs_the_same_whatever_the_number_of_forms(client, users, month,
+                                                              django_assert_max_num_queries):
+    """The most visited page on a deadline day: reports, deadlines and whether each has values
+    come from one query each, not one per form and period (issue 8: 300 ms of server time)."""
+    from solieu.catalog.models import FormAssignment, ReportingUnit
+
+    client.force_login(users["reporter"])
+    client.get("/cong-viec/")
+    unit = ReportingUnit.objects.get(code="SKHCN-01")
+    with django_assert_max_num_queries(40) as few:
+        client.get("/cong-viec/")
+    extra = Form.objects.filter(active=True).exclude(regime=Form.Regime.AD_HOC).exclude(
+        assignments__unit=unit)[:5]
+    for form in extra:
+        FormAssignment.objects.create(form=form, unit=unit)
+    assert len(extra) == 5
+    with django_assert_max_num_queries(len(few.captured_queries) + 2):
+        text = text_of(client.get("/cong-viec/"))
+    assert all(f.code in text for f in extra)
