@@ -248,19 +248,22 @@ def _combine(indicator, pid, rows) -> Result:
     parts = {u: sum((r.value for r in rows), Decimal(0)) for u, rows in used.items()}
     all_rows = [r for rows in used.values() for r in rows]
     flags = dict(
-        units=len(parts), value_ids=[r.id for r in all_rows], parts=parts,
+        value_ids=[r.id for r in all_rows], parts=parts,
         estimate=any(r.status == "estimate" for r in all_rows),
         provisional=not all(r.approved for r in all_rows),
     )
-    values = list(parts.values())
+    return by_rule(indicator, sum(parts.values(), Decimal(0)), len(parts), **flags)
+
+
+def by_rule(indicator, total, units, **flags) -> Result:
+    """The figure over units from the sum of their values, by the indicator's rule: the sum,
+    the average, or the single unit's value ("none" over several units gives nothing)."""
     agg = indicator.aggregation
     if agg == Indicator.Aggregation.SUM:
-        return Result(sum(values, Decimal(0)), **flags)
+        return Result(total, units=units, **flags)
     if agg == Indicator.Aggregation.AVERAGE:
-        return Result(sum(values, Decimal(0)) / len(values), **flags)
-    if len(values) == 1:
-        return Result(values[0], **flags)
-    return Result(None, **flags)
+        return Result(total / units, units=units, **flags)
+    return Result(total if units == 1 else None, units=units, **flags)
 
 
 def _ratio(indicator, num, den):
@@ -322,13 +325,19 @@ def national_live(indicators, pids, option=None, *, include_submitted=False) -> 
     for kinds in NATIONAL_SOURCES:
         if not todo:
             break
-        rows = _rows(_base_ids(todo), pids, ("kinds", kinds), option, include_submitted)
-        for indicator in todo:
-            found = results[indicator.pk]
-            remaining = [p for p in pids if p.code not in found]
-            for code, r in _from_rows(indicator, remaining, rows).items():
-                if r.value is not None:
-                    r.kinds = tuple(kinds)
-                    found[code] = r
+        national_from_kinds(kinds, todo, pids, option, include_submitted, results)
         todo = [i for i in todo if len(results[i.pk]) < len(wanted)]
     return {i.pk: {p.code: results[i.pk].get(p.code) or Result(None) for p in pids} for i in indicators}
+
+
+def national_from_kinds(kinds, indicators, pids, option, include_submitted, results):
+    """One step of `national_live`: the figures the units of `kinds` give, from one query, put
+    in `results` (indicator id -> {period code: Result}) where there is none yet."""
+    rows = _rows(_base_ids(indicators), pids, ("kinds", kinds), option, include_submitted)
+    for indicator in indicators:
+        found = results[indicator.pk]
+        remaining = [p for p in pids if p.code not in found]
+        for code, r in _from_rows(indicator, remaining, rows).items():
+            if r.value is not None:
+                r.kinds = tuple(kinds)
+                found[code] = r

@@ -30,10 +30,10 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from solieu.catalog.models import DisaggregationOption, Indicator, Period, ReportingUnit
-
 from solieu.collection.models import DataValue
 
-from .aggregate import NATIONAL_SOURCES, Result, _base_ids, _period_ids, _ratio, _Row, _rows, counted, used_rows, within
+from .aggregate import (NATIONAL_SOURCES, Result, _base_ids, _period_ids, _ratio, _Row, _rows, by_rule, counted,
+                        national_from_kinds, used_rows, within)
 from .models import BuiltTotal, KindTotal
 
 KINDS = [k for group in NATIONAL_SOURCES for k in group]
@@ -74,8 +74,9 @@ def _contribute(out, indicator, periods, rows):
                 _add_unit(out, indicator.pk, period.pk, mode, unit_rows)
 
 
-def _indicators(ids) -> dict[int, Indicator]:
-    return {i.pk: i for i in Indicator.objects.filter(pk__in=ids) if not i.is_ratio}
+def _indicators(qs) -> dict[int, Indicator]:
+    """The indicators with totals of their own: not the ratios, recomputed from their parts."""
+    return {i.pk: i for i in qs if not i.is_ratio}
 
 
 def contributions(unit_ids, periods) -> dict[tuple, list]:
@@ -85,7 +86,7 @@ def contributions(unit_ids, periods) -> dict[tuple, list]:
     if not unit_ids or not periods:
         return out
     rows = _rows(None, [p.pid for p in periods], list(unit_ids), None, True)
-    indicators = _indicators(rows)
+    indicators = _indicators(Indicator.objects.filter(pk__in=rows))
     for pk, ind_rows in rows.items():
         if pk in indicators:
             _contribute(out, indicators[pk], periods, ind_rows)
@@ -106,7 +107,7 @@ class BuildCatalog:
     the ratios, which have no totals of their own) and each kind's unit lifetimes."""
 
     def __init__(self):
-        self.indicators = {i.pk: i for i in Indicator.objects.all() if not i.is_ratio}
+        self.indicators = _indicators(Indicator.objects.all())
         self.total = DisaggregationOption.total()
         self._units = {}
 
@@ -138,13 +139,11 @@ def ensure_built(kinds, periods) -> set[int]:
     """Build the totals of every (kind, period) not built yet, when the kind is small enough to
     do it within the request; returns the ids of the periods still missing a large kind's
     totals (their figures are read live meanwhile, and the worker builds them)."""
-    built = set(BuiltTotal.objects.filter(kind__in=kinds, period__in=periods).values_list("kind", "period_id"))
-    missing = [(k, p) for k in kinds for p in periods if (k, p.pk) not in built]
+    missing = _missing(kinds, periods)
     if not missing:
         return set()
-    large = set()
-    if any(_is_large(k) for k, _ in missing):
-        large = {k for k, _ in missing if _is_large(k)}
+    large = {k for k in {k for k, _ in missing} if _is_large(k)}
+    if large:
         later = sorted({p.pk for k, p in missing if k in large})
         transaction.on_commit(lambda: _enqueue_build(sorted(large), later))
     catalog = None
@@ -153,6 +152,12 @@ def ensure_built(kinds, periods) -> set[int]:
             catalog = catalog or BuildCatalog()
             build(kind, period, catalog)
     return {p.pk for k, p in missing if k in large}
+
+
+def _missing(kinds, periods) -> list[tuple]:
+    """The (kind, Period) pairs without built totals."""
+    built = set(BuiltTotal.objects.filter(kind__in=kinds, period__in=periods).values_list("kind", "period_id"))
+    return [(k, p) for k in kinds for p in periods if (k, p.pk) not in built]
 
 
 def _is_large(kind) -> bool:
@@ -173,9 +178,7 @@ def _enqueue_build(kinds, period_ids):
 
 def build_all(kinds, periods, progress=None):
     """Build the given (kind, period) totals that are missing; progress(n, total, label)."""
-    catalog, todo = BuildCatalog(), [(k, p) for k in kinds for p in periods]
-    built = set(BuiltTotal.objects.filter(kind__in=kinds, period__in=periods).values_list("kind", "period_id"))
-    todo = [(k, p) for k, p in todo if (k, p.pk) not in built]
+    catalog, todo = BuildCatalog(), _missing(kinds, periods)
     for n, (kind, period) in enumerate(todo, 1):
         if progress:
             progress(n, len(todo), f"{kind} {period.code}")
@@ -354,42 +357,39 @@ class Tracker:
         if not new:
             return
         _lock_table("ROW EXCLUSIVE")
-        built_by_kind = {}
-        for kind in {k for k, _ in new}:
-            built_by_kind[kind] = list(Period.objects.filter(
-                pk__in=BuiltTotal.objects.filter(kind=kind).values("period_id")).only(
-                "id", "code", "type", "start_date", "end_date"))
-        fresh = {}
+        by_kind = {}
         for (kind, _), (period, unit_ids) in new.items():
-            feeding = [p for p in built_by_kind[kind]
-                       if p.start_date <= period.start_date and period.end_date <= p.end_date]
+            if kind not in by_kind:
+                by_kind[kind] = (_built_periods(kind), {})
+            built, wanted = by_kind[kind]
+            feeding = [p for p in built if p.start_date <= period.start_date and period.end_date <= p.end_date]
             for unit_id in unit_ids:
-                known = self.periods.setdefault(unit_id, {})
-                for p in feeding:
-                    if p.pk not in known:
-                        known[p.pk] = p
-                        fresh.setdefault(kind, {}).setdefault(unit_id, {})[p.pk] = p
-        for kind, by_unit in fresh.items():
-            _lock_units(kind, sorted(by_unit))
-            before = self.before.setdefault(kind, {})
-            for key, v in _contributions_by_unit(by_unit).items():
-                _merge(before, key, v)
+                wanted.setdefault(unit_id, []).extend(feeding)
+        for kind, (_, wanted) in by_kind.items():
+            self._remember(kind, wanted)
 
     def touch_unit(self, unit):
         """Before a change to the unit itself (its lifetime): every built period of its kind."""
         if not self.active:
             return
         _lock_table("ROW EXCLUSIVE")
-        periods = {p.pk: p for p in Period.objects.filter(
-            pk__in=BuiltTotal.objects.filter(kind=unit.kind).values("period_id"))}
         self.units[unit.pk] = unit.kind
-        known = self.periods.setdefault(unit.pk, {})
-        fresh = {pk: p for pk, p in periods.items() if pk not in known}
-        known.update(fresh)
+        self._remember(unit.kind, {unit.pk: _built_periods(unit.kind)})
+
+    def _remember(self, kind, wanted):
+        """{unit id: [Period]}: what these units give the periods not yet followed, before the change."""
+        fresh = {}
+        for unit_id, periods in wanted.items():
+            known = self.periods.setdefault(unit_id, {})
+            for p in periods:
+                if p.pk not in known:
+                    known[p.pk] = p
+                    fresh.setdefault(unit_id, {})[p.pk] = p
         if fresh:
-            _lock_units(unit.kind, [unit.pk])
-            for key, v in _contributions_by_unit({unit.pk: fresh}).items():
-                _merge(self.before.setdefault(unit.kind, {}), key, v)
+            _lock_units(kind, sorted(fresh))
+            before = self.before.setdefault(kind, {})
+            for key, v in _contributions_by_unit(fresh).items():
+                _merge(before, key, v)
 
     def settle(self):
         if not self.active or not self.before:
@@ -405,6 +405,11 @@ class Tracker:
                     delta[key] = d
             _apply(kind, delta)
         self.before = {}
+
+
+def _built_periods(kind) -> list[Period]:
+    return list(Period.objects.filter(pk__in=BuiltTotal.objects.filter(kind=kind).values("period_id")).only(
+        "id", "code", "type", "start_date", "end_date"))
 
 
 def _contributions_by_unit(by_unit) -> dict:
@@ -529,8 +534,8 @@ def national_bulk(indicators, pids, *, include_submitted=False, live) -> dict[in
         needed = {p.code for p in pids if any(p.code not in results[i.pk] for i in todo)}
         pending = ensure_built(kinds, [periods[c] for c in needed])
         if pending:   # a large kind not built yet: this group's figures live, this once
-            _live_group(kinds, todo, [p for p in pids if periods[p.code].pk in pending], include_submitted,
-                        results)
+            national_from_kinds(kinds, todo, [p for p in pids if periods[p.code].pk in pending], None,
+                                include_submitted, results)
             needed = {c for c in needed if periods[c].pk not in pending}
         totals = {}
         for t in KindTotal.objects.filter(
@@ -549,18 +554,6 @@ def national_bulk(indicators, pids, *, include_submitted=False, live) -> dict[in
     return {i.pk: {p.code: results[i.pk].get(p.code) or Result(None) for p in pids} for i in indicators}
 
 
-def _live_group(kinds, todo, pids, include_submitted, results):
-    from .aggregate import _from_rows
-
-    rows = _rows(_base_ids(todo), pids, ("kinds", kinds), None, include_submitted)
-    for indicator in todo:
-        found = results[indicator.pk]
-        for code, r in _from_rows(indicator, [p for p in pids if p.code not in found], rows).items():
-            if r.value is not None:
-                r.kinds = tuple(kinds)
-                found[code] = r
-
-
 def _result(indicator, period_pk, totals, fetch_ids) -> Result:
     if indicator.is_ratio:
         num = _result(indicator.numerator, period_pk, totals, lambda: [])
@@ -573,11 +566,5 @@ def _result(indicator, period_pk, totals, fetch_ids) -> Result:
     if not t or not t[1]:
         return Result(None)
     total, units, values, estimates, unapproved = t
-    flags = dict(units=units, value_ids=LazyIds(values, fetch_ids), estimate=estimates > 0,
-                 provisional=unapproved > 0)
-    agg = indicator.aggregation
-    if agg == Indicator.Aggregation.SUM:
-        return Result(total, **flags)
-    if agg == Indicator.Aggregation.AVERAGE:
-        return Result(total / units, **flags)
-    return Result(total if units == 1 else None, **flags)
+    return by_rule(indicator, total, units, value_ids=LazyIds(values, fetch_ids), estimate=estimates > 0,
+                   provisional=unapproved > 0)

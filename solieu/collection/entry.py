@@ -245,9 +245,6 @@ def save_cell(user, submission, row_code, option_code, raw, *, spec=None, expect
         key, value, user=user, channel=channel, status=status, comment=comment,
         expected_revision=expected_revision, form=submission.form, source=source, submission=submission,
     )
-    if dv.submission_id != submission.pk:
-        DataValue.objects.filter(pk=dv.pk).update(submission=submission)
-        dv.submission = submission
     issues, references = _warnings_and_references(spec, submission, row, option_code, dv.value)
     return CellResult(dv.value, dv.revision, changed, issues, data_value=dv, references=references)
 

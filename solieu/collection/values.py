@@ -146,13 +146,9 @@ def _uncounted(submission, current) -> bool:
     UPDATE, as submit's FOR UPDATE waits for it), so it cannot be sent before this write commits."""
     if submission is None or (current is not None and current.submission_id != submission.pk):
         return False
-    status = (Submission.objects.filter(pk=submission.pk).select_for_update(**_share())
+    status = (Submission.objects.filter(pk=submission.pk).select_for_update(no_key=True)
               .values_list("status", flat=True).first())
     return status in (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED)
-
-
-def _share():
-    return {"no_key": True} if connection.vendor == "postgresql" else {}
 
 
 def _attach_key(dv, key):
